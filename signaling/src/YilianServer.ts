@@ -1,0 +1,179 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { EnhancedEventEmitter, getLogger, Sfu, type Logger } from '../../sfu/src/index.ts';
+import { AuditLog } from './audit/AuditLog.ts';
+import { AuthService } from './auth/AuthService.ts';
+import type { SignalingConfig } from './config.ts';
+import { createApp } from './http/createApp.ts';
+import { createMetrics } from './http/metrics.ts';
+import { MeetingManager } from './meetings/MeetingManager.ts';
+import { MeetingService } from './meetings/MeetingService.ts';
+import { RedisServer } from './redis/RedisServer.ts';
+import { seedDemoCounty } from './seed/seed.ts';
+import { SocketGateway } from './socket/SocketGateway.ts';
+import { MeetingStore } from './store/MeetingStore.ts';
+import { SessionStore } from './store/SessionStore.ts';
+import { UserStore } from './store/UserStore.ts';
+import { VenueStore } from './store/VenueStore.ts';
+import { loadTls } from './tls.ts';
+
+export type YilianServerEvents = {
+  /** Something the server cannot run without died (the embedded Redis). */
+  fatal: [error: Error];
+};
+
+/**
+ * The whole application server: Redis (embedded or external), the SFU, HTTP(S) and socket.io.
+ * close() shuts down in reverse order and awaits every child process.
+ */
+export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
+  readonly config: SignalingConfig;
+  readonly sfu: Sfu;
+  readonly redis: Redis;
+  readonly manager: MeetingManager;
+  readonly audit: AuditLog;
+  readonly #redisServer: RedisServer | undefined;
+  readonly #httpServer: http.Server;
+  readonly #httpsServer: https.Server | undefined;
+  readonly #gateway: SocketGateway;
+  readonly #logger: Logger;
+  #closed = false;
+
+  static async create(config: SignalingConfig): Promise<YilianServer> {
+    const logger = getLogger('YilianServer');
+    const cleanups: (() => Promise<void> | void)[] = [];
+    try {
+      let redisServer: RedisServer | undefined;
+      let redisUrl = config.redisUrl;
+      if (!redisUrl) {
+        redisServer = await RedisServer.create({ port: config.embeddedRedisPort, dir: path.join(config.dataDir, 'redis') });
+        cleanups.push(() => redisServer!.close());
+        redisUrl = redisServer.url;
+      }
+      const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+      redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+      await redis.connect();
+      cleanups.push(() => void redis.disconnect());
+
+      const sfu = await Sfu.create(config.sfu);
+      cleanups.push(() => sfu.close());
+
+      const tls = config.httpsPort > 0 ? await loadTls({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, dataDir: config.dataDir }) : undefined;
+      const server = new YilianServer({ config, redis, redisServer, sfu, tls });
+      cleanups.length = 0;
+      try {
+        await server.#listen();
+      } catch (error) {
+        await server.close();
+        throw error;
+      }
+      return server;
+    } catch (error) {
+      for (const cleanup of cleanups.reverse()) await cleanup();
+      throw error;
+    }
+  }
+
+  private constructor(options: {
+    config: SignalingConfig;
+    redis: Redis;
+    redisServer: RedisServer | undefined;
+    sfu: Sfu;
+    tls: { cert: Buffer; key: Buffer } | undefined;
+  }) {
+    super();
+    this.config = options.config;
+    this.redis = options.redis;
+    this.sfu = options.sfu;
+    this.#redisServer = options.redisServer;
+    this.#logger = getLogger('YilianServer');
+
+    const users = new UserStore(this.redis);
+    const venues = new VenueStore(this.redis);
+    const meetingStore = new MeetingStore(this.redis);
+    this.audit = new AuditLog(this.redis);
+    const auth = new AuthService({ users, sessions: new SessionStore(this.redis, this.config.sessionTtlSeconds), audit: this.audit });
+    const meetings = new MeetingService({ meetings: meetingStore, venues, audit: this.audit });
+    this.manager = new MeetingManager({ sfu: this.sfu, venues });
+    this.#stores = { users, venues, meetings: meetingStore };
+
+    const app = createApp({
+      auth,
+      meetings,
+      manager: this.manager,
+      venues,
+      metrics: createMetrics({ sfu: this.sfu, manager: this.manager, socketCount: () => this.#gateway.socketCount }),
+      metricsToken: this.config.metricsToken,
+      consoleDist: this.config.consoleDist,
+      health: () => this.#health(),
+    });
+    this.#httpServer = http.createServer(app);
+    this.#httpsServer = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, app) : undefined;
+    this.#gateway = new SocketGateway({
+      servers: [this.#httpServer, ...(this.#httpsServer ? [this.#httpsServer] : [])],
+      auth,
+      manager: this.manager,
+      meetings,
+    });
+    this.#redisServer?.once('died', (code) => this.safeEmit('fatal', new Error(`embedded redis-server died (exit ${code})`)));
+  }
+
+  readonly #stores: { users: UserStore; venues: VenueStore; meetings: MeetingStore };
+
+  get httpPort(): number {
+    return (this.#httpServer.address() as AddressInfo).port;
+  }
+
+  get httpsPort(): number | undefined {
+    return this.#httpsServer ? (this.#httpsServer.address() as AddressInfo).port : undefined;
+  }
+
+  async seedDemo(): Promise<{ seeded: boolean }> {
+    return seedDemoCounty({ redis: this.redis, ...this.#stores });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#logger.info('shutting down');
+    await this.#gateway.close();
+    this.manager.close();
+    this.#httpServer.closeAllConnections();
+    this.#httpsServer?.closeAllConnections();
+    await Promise.all([closeServer(this.#httpServer), this.#httpsServer && closeServer(this.#httpsServer)]);
+    await this.sfu.close();
+    this.redis.disconnect();
+    await this.#redisServer?.close();
+  }
+
+  async #listen(): Promise<void> {
+    await listen(this.#httpServer, this.config.httpPort, this.config.httpHost);
+    if (this.#httpsServer) await listen(this.#httpsServer, this.config.httpsPort, this.config.httpsHost);
+  }
+
+  async #health(): Promise<{ ok: boolean; redis: boolean; workers: number }> {
+    const redis = await this.redis.ping().then(
+      (r) => r === 'PONG',
+      () => false,
+    );
+    const workers = this.sfu.stats().workers.length;
+    return { ok: redis && workers > 0, redis, workers };
+  }
+}
+
+function listen(server: http.Server | https.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: http.Server | https.Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}

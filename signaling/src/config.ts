@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { readSfuConfig, type SfuConfig } from '../../sfu/src/index.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const signalingConfigSchema = z.object({
+  httpHost: z.string().default('127.0.0.1'),
+  httpPort: port.default(3000),
+  /** HTTPS for browsers on other machines (camera access needs a secure context). 0 disables it. */
+  httpsHost: z.string().default('0.0.0.0'),
+  httpsPort: port.default(3443),
+  tlsCertFile: z.string().optional(),
+  tlsKeyFile: z.string().optional(),
+  /** External Redis; when absent an embedded redis-server child process is started. */
+  redisUrl: z.url().optional(),
+  embeddedRedisPort: port.default(6390),
+  dataDir: z.string().default(path.join(repoRoot, 'var')),
+  consoleDist: z.string().default(path.join(repoRoot, 'console', 'dist')),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  sessionTtlSeconds: z.coerce.number().int().positive().default(12 * 3600),
+  seedDemo: bool.default(true),
+  /** When set, /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken: z.string().min(16).optional(),
+});
+
+export type SignalingConfig = z.infer<typeof signalingConfigSchema> & { sfu: SfuConfig };
+
+/** The only reader of process.env for the signalling service. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): SignalingConfig {
+  const e = (name: string) => (env[name] === '' ? undefined : env[name]);
+  const parsed = signalingConfigSchema.safeParse({
+    httpHost: e('HTTP_HOST'),
+    httpPort: e('HTTP_PORT'),
+    httpsHost: e('HTTPS_HOST'),
+    httpsPort: e('HTTPS_PORT'),
+    tlsCertFile: e('TLS_CERT_FILE'),
+    tlsKeyFile: e('TLS_KEY_FILE'),
+    redisUrl: e('REDIS_URL'),
+    embeddedRedisPort: e('EMBEDDED_REDIS_PORT'),
+    dataDir: e('DATA_DIR'),
+    consoleDist: e('CONSOLE_DIST'),
+    logLevel: e('LOG_LEVEL'),
+    sessionTtlSeconds: e('SESSION_TTL_SECONDS'),
+    seedDemo: e('SEED_DEMO'),
+    metricsToken: e('METRICS_TOKEN'),
+  });
+  if (!parsed.success) {
+    throw new Error(`invalid configuration: ${z.prettifyError(parsed.error)}`);
+  }
+  return { ...parsed.data, sfu: readSfuConfig(env) };
+}
+
+/** The effective configuration with secrets masked, for the start-up log line. */
+export function maskedConfig(config: SignalingConfig): Record<string, unknown> {
+  return {
+    ...config,
+    redisUrl: config.redisUrl?.replace(/\/\/[^@]*@/, '//***@'),
+    metricsToken: config.metricsToken ? '***' : undefined,
+  };
+}

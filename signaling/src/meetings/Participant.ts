@@ -1,0 +1,53 @@
+import { EnhancedEventEmitter } from '../../../sfu/src/index.ts';
+import type { ServerToClientEvents, SessionUser, Venue } from '../protocol/index.ts';
+
+export type Notify = <K extends keyof ServerToClientEvents>(
+  event: K,
+  ...args: Parameters<ServerToClientEvents[K]>
+) => void;
+
+export type ParticipantEvents = {
+  /** The participant left (its connection went away or it asked to leave). */
+  '@close': [];
+};
+
+/**
+ * A venue present in a live meeting through one connection. It only knows how to reach its own
+ * client (`notify`); the room it is in listens to its `@close`.
+ */
+export class Participant extends EnhancedEventEmitter<ParticipantEvents> {
+  readonly id: string;
+  readonly venue: Venue;
+  readonly user: SessionUser;
+  readonly joinedAt = Date.now();
+  /** True once the client has its receiving transport and RTP capabilities in place. */
+  mediaReady = false;
+  readonly #notify: Notify;
+  #closed = false;
+
+  constructor(options: { id: string; venue: Venue; user: SessionUser; notify: Notify }) {
+    super();
+    this.id = options.id;
+    this.venue = options.venue;
+    this.user = options.user;
+    this.#notify = options.notify;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  notify: Notify = (event, ...args) => {
+    if (!this.#closed) this.#notify(event, ...args);
+  };
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.safeEmit('@close');
+  }
+
+  info(): { id: string; venueId: string; venueName: string } {
+    return { id: this.id, venueId: this.venue.id, venueName: this.venue.name };
+  }
+}

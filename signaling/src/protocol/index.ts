@@ -1,0 +1,5 @@
+export * from './model.ts';
+export * from './errors.ts';
+export * from './media.ts';
+export * from './socket.ts';
+export * from './rest.ts';
