@@ -10,12 +10,12 @@ const rtpCodecShape = z.looseObject({
   rtcpFeedback: z.array(z.looseObject({ type: z.string(), parameter: z.string().optional() })).max(32).optional(),
 });
 
-const rtpCapabilitiesShape = z.looseObject({
+export const rtpCapabilitiesShape = z.looseObject({
   codecs: z.array(rtpCodecShape.extend({ kind: z.enum(['audio', 'video']) })).max(64),
   headerExtensions: z.array(z.looseObject({ uri: z.string() })).max(64).optional(),
 });
 
-const rtpParametersShape = z.looseObject({
+export const rtpParametersShape = z.looseObject({
   mid: z.string().max(32).optional(),
   codecs: z.array(rtpCodecShape.extend({ payloadType: z.number().int() })).min(1).max(16),
   headerExtensions: z.array(z.looseObject({ uri: z.string(), id: z.number().int() })).max(32).optional(),
@@ -23,7 +23,7 @@ const rtpParametersShape = z.looseObject({
   rtcp: z.looseObject({}).optional(),
 });
 
-const dtlsParametersShape = z.object({
+export const dtlsParametersShape = z.object({
   role: z.enum(['auto', 'client', 'server']).optional(),
   fingerprints: z
     .array(z.object({ algorithm: z.string().max(16), value: z.string().max(256) }))
@@ -43,8 +43,14 @@ export const dtlsParametersSchema = z.custom<types.DtlsParameters>(
   (v) => dtlsParametersShape.safeParse(v).success,
   { message: 'invalid DTLS parameters' },
 );
-export const iceParametersSchema = z.custom<types.IceParameters>();
-export const iceCandidatesSchema = z.custom<types.IceCandidate[]>();
+export const transportInfoShape = z.looseObject({
+  id: z.string(),
+  iceParameters: z.looseObject({ usernameFragment: z.string(), password: z.string() }),
+  iceCandidates: z
+    .array(z.looseObject({ foundation: z.string(), ip: z.string().optional(), address: z.string().optional(), port: z.number(), protocol: z.enum(['udp', 'tcp']) }))
+    .max(16),
+  dtlsParameters: dtlsParametersShape,
+});
 
 export const mediaKindSchema = z.enum(['audio', 'video']);
 export const mediaSourceSchema = z.enum(['camera', 'microphone']);

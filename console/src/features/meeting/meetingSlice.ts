@@ -1,0 +1,105 @@
+import { createEntityAdapter, createSlice, type PayloadAction } from '@reduxjs/toolkit';
+import type { ParticipantInfo } from '../../../../signaling/src/protocol/index.ts';
+import type { SessionStatus } from '../../services/MediaSession.ts';
+
+export interface RemoteVenue extends ParticipantInfo {
+  audio: boolean;
+  video: boolean;
+}
+
+export type MeetingNotice =
+  | { key: 'meeting.replaced' | 'meeting.ended' }
+  | { key: 'meeting.error' | 'meeting.cameraFailed'; message: string };
+
+const participantsAdapter = createEntityAdapter<RemoteVenue>({
+  sortComparer: (a, b) => a.venueId.localeCompare(b.venueId),
+});
+
+export interface MeetingState {
+  status: SessionStatus;
+  meetingId: string | null;
+  title: string;
+  selfId: string | null;
+  local: { audio: boolean; video: boolean };
+  participants: ReturnType<typeof participantsAdapter.getInitialState>;
+  notice: MeetingNotice | null;
+}
+
+const initialState: MeetingState = {
+  status: 'idle',
+  meetingId: null,
+  title: '',
+  selfId: null,
+  local: { audio: false, video: false },
+  participants: participantsAdapter.getInitialState(),
+  notice: null,
+};
+
+export const meetingSlice = createSlice({
+  name: 'meeting',
+  initialState,
+  reducers: {
+    meetingJoinRequested(state, action: PayloadAction<{ meetingId: string }>) {
+      state.meetingId = action.payload.meetingId;
+      state.status = 'joining';
+      state.notice = null;
+    },
+    sessionStatusChanged(state, action: PayloadAction<SessionStatus>) {
+      state.status = action.payload;
+    },
+    meetingJoined(state, action: PayloadAction<{ meetingId: string; title: string; participantId: string; participants: ParticipantInfo[] }>) {
+      state.meetingId = action.payload.meetingId;
+      state.title = action.payload.title;
+      state.selfId = action.payload.participantId;
+      participantsAdapter.setAll(
+        state.participants,
+        action.payload.participants.map((p) => ({ ...p, audio: false, video: false })),
+      );
+    },
+    participantJoined(state, action: PayloadAction<ParticipantInfo>) {
+      // The same venue rejoining replaces its earlier entry.
+      const stale = Object.values(state.participants.entities).filter((p) => p.venueId === action.payload.venueId);
+      participantsAdapter.removeMany(state.participants, stale.map((p) => p.id));
+      participantsAdapter.addOne(state.participants, { ...action.payload, audio: false, video: false });
+    },
+    participantLeft(state, action: PayloadAction<string>) {
+      participantsAdapter.removeOne(state.participants, action.payload);
+    },
+    participantTracksChanged(state, action: PayloadAction<{ participantId: string; audio: boolean; video: boolean }>) {
+      const { participantId, audio, video } = action.payload;
+      participantsAdapter.updateOne(state.participants, { id: participantId, changes: { audio, video } });
+    },
+    localMediaChanged(state, action: PayloadAction<{ audio: boolean; video: boolean }>) {
+      state.local = action.payload;
+    },
+    meetingLeft(state, action: PayloadAction<{ notice: MeetingNotice | null }>) {
+      return { ...initialState, local: state.local, notice: action.payload.notice };
+    },
+    meetingErrored(state, action: PayloadAction<MeetingNotice>) {
+      state.notice = action.payload;
+    },
+    noticeDismissed(state) {
+      state.notice = null;
+    },
+  },
+  selectors: {
+    selectMeeting: (state) => state,
+  },
+});
+
+export const {
+  meetingJoinRequested,
+  sessionStatusChanged,
+  meetingJoined,
+  participantJoined,
+  participantLeft,
+  participantTracksChanged,
+  localMediaChanged,
+  meetingLeft,
+  meetingErrored,
+  noticeDismissed,
+} = meetingSlice.actions;
+export const { selectMeeting } = meetingSlice.selectors;
+export const { selectAll: selectRemoteVenues } = participantsAdapter.getSelectors(
+  (state: { meeting: MeetingState }) => state.meeting.participants,
+);

@@ -1,0 +1,138 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { DEMO_PASSWORD } from './stack.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  '--allow-loopback-in-peer-connection',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/**
+ * Test-only instrumentation: remember every RTCPeerConnection the page creates so the test can
+ * read real WebRTC stats. The product code has no such hook.
+ */
+const RECORD_PEER_CONNECTIONS = `
+(() => {
+  const Native = window.RTCPeerConnection;
+  const list = [];
+  Object.defineProperty(window, '__testPeerConnections', { value: list });
+  window.RTCPeerConnection = function (...args) { const pc = new Native(...args); list.push(pc); return pc; };
+  window.RTCPeerConnection.prototype = Native.prototype;
+  Object.setPrototypeOf(window.RTCPeerConnection, Native);
+})();
+`;
+
+export interface VenueBrowser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function launchVenue(baseUrl: string, options: { lang?: string } = {}): Promise<VenueBrowser> {
+  const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'yilian-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    locale: options.lang ?? 'zh-CN',
+    viewport: { width: 1280, height: 800 },
+  });
+  await context.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
+  await context.addInitScript(RECORD_PEER_CONNECTIONS);
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Logs in through the console UI. */
+export async function loginThroughUi(page: Page, baseUrl: string, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('current-user').waitFor({ timeout: 15_000 });
+}
+
+export async function joinThroughUi(page: Page, meetingId: string): Promise<void> {
+  await page.getByTestId(`join-${meetingId}`).click();
+  await page.locator('[data-testid="meeting-page"][data-status="joined"]').waitFor({ timeout: 20_000 });
+}
+
+export interface TileMedia {
+  present: boolean;
+  videoWidth: number;
+  framesDecoded: number;
+  videoBytes: number;
+  audioBytes: number;
+  trackIds: string[];
+}
+
+/** Real inbound-rtp stats for the tracks shown in a venue's tile on this page. */
+export async function tileMedia(page: Page, venueId: string): Promise<TileMedia> {
+  return page.evaluate(async (id) => {
+    const video = document.querySelector<HTMLVideoElement>(`[data-testid="tile-${id}"] video`);
+    const result = { present: Boolean(video), videoWidth: 0, framesDecoded: 0, videoBytes: 0, audioBytes: 0, trackIds: [] as string[] };
+    if (!video) return result;
+    result.videoWidth = video.videoWidth;
+    const stream = video.srcObject instanceof MediaStream ? video.srcObject : null;
+    const ids = new Set((stream?.getTracks() ?? []).map((t) => t.id));
+    result.trackIds = [...ids];
+    const pcs = (window as unknown as { __testPeerConnections: RTCPeerConnection[] }).__testPeerConnections;
+    for (const pc of pcs) {
+      if (pc.connectionState === 'closed') continue;
+      const stats = await pc.getStats();
+      stats.forEach((s: Record<string, unknown>) => {
+        if (s.type !== 'inbound-rtp' || !s.codecId || !ids.has(String(s.trackIdentifier))) return;
+        if (s.kind === 'video') {
+          result.framesDecoded += Number(s.framesDecoded ?? 0);
+          result.videoBytes += Number(s.bytesReceived ?? 0);
+        } else {
+          result.audioBytes += Number(s.bytesReceived ?? 0);
+        }
+      });
+    }
+    return result;
+  }, venueId);
+}
+
+/**
+ * Waits until the page decodes a venue's video (frames rising, width > 0) and receives its audio
+ * (bytes rising). Returns the time it took.
+ */
+export async function waitForLiveMedia(page: Page, venueId: string, timeoutMs = 20_000): Promise<number> {
+  const started = Date.now();
+  let first: TileMedia | undefined;
+  let last: TileMedia | undefined;
+  while (Date.now() - started < timeoutMs) {
+    last = await tileMedia(page, venueId);
+    if (last.present && last.framesDecoded > 0 && last.audioBytes > 0) {
+      if (!first) first = last;
+      else if (last.framesDecoded > first.framesDecoded && last.audioBytes > first.audioBytes && last.videoWidth > 0) {
+        return Date.now() - started;
+      }
+    } else {
+      first = undefined;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no live media from ${venueId} within ${timeoutMs} ms: ${JSON.stringify(last)}`);
+}
