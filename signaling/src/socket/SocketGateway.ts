@@ -60,7 +60,8 @@ export class SocketGateway {
     this.#closed = true;
     for (const connection of this.#connections) connection.close();
     this.#connections.clear();
-    this.#io.disconnectSockets(true);
+    // Closing the engine drops the transports without a server-side "disconnect" packet, so venues
+    // reconnect by themselves when the server is back (a restart or an upgrade).
     await new Promise<void>((resolve) => this.#io.close(() => resolve()));
   }
 }
