@@ -1,10 +1,11 @@
-import type { types } from 'mediasoup';
+import { types } from 'mediasoup';
 import { EnhancedEventEmitter } from './lib/EnhancedEventEmitter.ts';
 import { getLogger, type Logger } from './lib/logger.ts';
 import { mediaCodecs } from './mediaCodecs.ts';
 import { SfuPeer } from './SfuPeer.ts';
 import type { WorkerPool, WorkerSlot } from './WorkerPool.ts';
 import { SfuError } from './SfuError.ts';
+import { PlainTap } from './PlainTap.ts';
 
 export type RoomCloseReason = 'closed' | 'worker-died';
 
@@ -46,6 +47,7 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
   readonly #slot: WorkerSlot;
   readonly #peers = new Map<string, SfuPeer>();
   readonly #initialOutgoingBitrate: number;
+  readonly #taps = new Set<PlainTap>();
   readonly #logger: Logger;
   #closed = false;
 
@@ -191,6 +193,23 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     this.#producer(peerId, producerId).close();
   }
 
+  /**
+   * Sends one producer's RTP as plain RTP to a local receiver (a recorder, a gateway). The tap is
+   * created paused: start the receiver, then resume() it. Taps close with the room.
+   */
+  async createPlainTap(
+    producerId: string,
+    target: { ip: string; rtpPort: number; rtcpPort?: number },
+    rtpCapabilities?: types.RtpCapabilities,
+  ): Promise<PlainTap> {
+    this.#assertOpen();
+    if (!this.producers().some((p) => p.producerId === producerId)) throw new SfuError('not_found', 'no such producer');
+    const tap = await PlainTap.create({ router: this.#router, producerId, listenIp: '127.0.0.1', target, rtpCapabilities });
+    this.#taps.add(tap);
+    tap.once('@close', () => this.#taps.delete(tap));
+    return tap;
+  }
+
   /** Producers of every peer except `exceptPeerId`. */
   producers(exceptPeerId?: string): ProducerInfo[] {
     const list: ProducerInfo[] = [];
@@ -230,6 +249,7 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     this.#logger.info('closing room media');
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
+    for (const tap of this.#taps) tap.close();
     this.#router.close();
     this.#slot.routers--;
     this.safeEmit('@close', 'closed');
@@ -241,6 +261,7 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     this.#logger.warn('room media lost: its worker died');
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
+    for (const tap of this.#taps) tap.close();
     this.safeEmit('@close', 'worker-died');
   }
 
@@ -268,12 +289,17 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
   }
 }
 
-/** mediasoup rejects malformed client parameters with TypeError; report those as the client's fault. */
+/**
+ * mediasoup rejects malformed client parameters with TypeError, and codecs the router does not
+ * have with UnsupportedError; report those as the client's fault.
+ */
 async function rejectingBadParameters<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof TypeError) throw new SfuError('bad_parameters', error.message);
+    if (error instanceof TypeError || error instanceof types.UnsupportedError) {
+      throw new SfuError('bad_parameters', error.message);
+    }
     throw error;
   }
 }

@@ -5,3 +5,4 @@ export { readSfuConfig, sfuConfigSchema, type SfuConfig } from './config.ts';
 export { configureLogging, getLogger, type Logger } from './lib/logger.ts';
 export { EnhancedEventEmitter } from './lib/EnhancedEventEmitter.ts';
 export { KeyedQueue } from './lib/KeyedQueue.ts';
+export { PlainTap } from './PlainTap.ts';
