@@ -30,10 +30,16 @@ export const signalingConfigSchema = z.object({
   metricsToken: z.string().min(16).optional(),
 });
 
-export type SignalingConfig = z.infer<typeof signalingConfigSchema> & { sfu: SfuConfig };
+export type SignalingOnlyConfig = z.infer<typeof signalingConfigSchema>;
+export type SignalingConfig = SignalingOnlyConfig & { sfu: SfuConfig };
 
 /** The only reader of process.env for the signalling service. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): SignalingConfig {
+  return { ...readSignalingConfig(env), sfu: readSfuConfig(env) };
+}
+
+/** The signalling part alone (no SFU, so no worker binary needed): for tools such as audit:verify. */
+export function readSignalingConfig(env: NodeJS.ProcessEnv = process.env): SignalingOnlyConfig {
   const e = (name: string) => (env[name] === '' ? undefined : env[name]);
   const parsed = signalingConfigSchema.safeParse({
     httpHost: e('HTTP_HOST'),
@@ -54,7 +60,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SignalingConfi
   if (!parsed.success) {
     throw new Error(`invalid configuration: ${z.prettifyError(parsed.error)}`);
   }
-  return { ...parsed.data, sfu: readSfuConfig(env) };
+  return parsed.data;
 }
 
 /** The effective configuration with secrets masked, for the start-up log line. */

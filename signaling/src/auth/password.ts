@@ -23,6 +23,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, rr, pp, saltB64, keyB64] = parts as [string, string, string, string, string, string];
   const expected = Buffer.from(keyB64, 'base64');
-  const key = await scrypt(password, Buffer.from(saltB64, 'base64'), { N: Number(n), r: Number(rr), p: Number(pp) });
+  // A stored value with impossible parameters is not one of our hashes: a mismatch, not a crash.
+  if (![n, rr, pp].every((v) => /^[1-9][0-9]{0,9}$/.test(v)) || expected.length === 0) return false;
+  let key: Buffer;
+  try {
+    key = await scrypt(password, Buffer.from(saltB64, 'base64'), { N: Number(n), r: Number(rr), p: Number(pp) });
+  } catch (error) {
+    if (error instanceof RangeError) return false;
+    throw error;
+  }
   return key.length === expected.length && timingSafeEqual(key, expected);
 }

@@ -109,10 +109,15 @@ export class VenueConnection {
     this.#meetings = options.meetings;
     this.#logger = getLogger('VenueConnection', { user: this.#user.username, venueId: this.#user.venueId });
     for (const method of Object.keys(requestSchemas) as RequestMethod[]) {
-      this.#socket.on(method, (data: unknown, ack: unknown) => void this.#dispatch(method, data, ack));
+      this.#socket.on(method, (...args: unknown[]) => {
+        // A request sent without a payload arrives as (ack): answer it as an empty payload.
+        const [data, ack] = args.length === 1 && typeof args[0] === 'function' ? [undefined, args[0]] : args;
+        void this.#dispatch(method, data, ack);
+      });
     }
     this.#socket.onAny((event: string, ...args: unknown[]) => {
-      if (!(event in requestSchemas)) {
+      // Own keys only: `toString`, `constructor` or `__proto__` are not requests.
+      if (!Object.hasOwn(requestSchemas, event)) {
         const ack = args.at(-1);
         if (typeof ack === 'function') ack({ ok: false, error: { code: 'bad_request', message: `unknown request: ${event.slice(0, 40)}` } });
       }
