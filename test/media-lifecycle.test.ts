@@ -132,8 +132,12 @@ describe('media lifecycle at the server', () => {
   beforeAll(async () => {
     stack = await startStack();
     adminToken = (await login(stack.baseUrl, 'admin')).token;
-    const list = await api<{ meetings: Meeting[] }>(stack.baseUrl, adminToken, 'GET', '/api/meetings');
-    seeded = list.body.meetings.find((m) => m.createdBy === 'seed')!;
+    const chair = await login(stack.baseUrl, 'chair');
+    const created = await api<{ meeting: Meeting }>(stack.baseUrl, chair.token, 'POST', '/api/meetings', {
+      title: '媒体生命周期测试',
+      invitedVenueIds: ['tw05', 'tw06', 'tw07'],
+    });
+    seeded = created.body.meeting;
   });
 
   afterAll(async () => {
@@ -150,7 +154,12 @@ describe('media lifecycle at the server', () => {
   async function inventory(): Promise<MediaInventory> {
     const res = await api<MediaInventory>(stack.baseUrl, adminToken, 'GET', `/api/admin/meetings/${seeded.id}/media`);
     expect(res.status).toBe(200);
-    return { ...res.body, venues: [...res.body.venues].sort((a, b) => a.venueId.localeCompare(b.venueId)) };
+    const venueList = res.body.venues.map(({ venueId, transports, producers, consumers }) => ({ venueId, transports, producers, consumers }));
+    return {
+      running: res.body.running,
+      workerPid: res.body.workerPid,
+      venues: venueList.sort((a, b) => a.venueId.localeCompare(b.venueId)),
+    };
   }
 
   async function metrics(): Promise<Record<string, number>> {

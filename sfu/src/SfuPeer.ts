@@ -1,7 +1,7 @@
 import type { types } from 'mediasoup';
 import { EnhancedEventEmitter } from './lib/EnhancedEventEmitter.ts';
 import { getLogger, type Logger } from './lib/logger.ts';
-import type { WorkerSlot } from './WorkerPool.ts';
+import type { Shard } from './RouterShards.ts';
 
 export type SfuPeerEvents = {
   /** A consumer closed because its producer (another peer's) went away. */
@@ -9,24 +9,34 @@ export type SfuPeerEvents = {
   '@close': [];
 };
 
+interface ConsumerControl {
+  /** The client has its consumer and asked for media. */
+  clientReady: boolean;
+  /** The meeting's layout wants this stream delivered. */
+  wanted: boolean;
+}
+
 /**
- * One participant's media in one room: its WebRTC transports, producers and consumers.
- * Closing the peer closes its transports, which close its producers and consumers.
+ * One participant's media in one room: its WebRTC transports, producers and consumers, on the
+ * router (shard) it was placed on. A consumer runs only while the client is ready for it and the
+ * layout wants it. Closing the peer closes its transports, which close its producers and consumers.
  */
 export class SfuPeer extends EnhancedEventEmitter<SfuPeerEvents> {
   readonly id: string;
+  readonly shard: Shard;
   readonly transports = new Map<string, types.WebRtcTransport>();
   readonly producers = new Map<string, types.Producer>();
   readonly consumers = new Map<string, types.Consumer>();
+  readonly #byProducer = new Map<string, string>();
+  readonly #control = new Map<string, ConsumerControl>();
   rtpCapabilities: types.RtpCapabilities | undefined;
-  readonly #slot: WorkerSlot;
   readonly #logger: Logger;
   #closed = false;
 
-  constructor(options: { id: string; roomId: string; slot: WorkerSlot }) {
+  constructor(options: { id: string; roomId: string; shard: Shard }) {
     super();
     this.id = options.id;
-    this.#slot = options.slot;
+    this.shard = options.shard;
     this.#logger = getLogger('SfuPeer', { roomId: options.roomId, peerId: options.id });
   }
 
@@ -44,16 +54,35 @@ export class SfuPeer extends EnhancedEventEmitter<SfuPeerEvents> {
     producer.observer.once('close', () => this.producers.delete(producer.id));
   }
 
-  addConsumer(consumer: types.Consumer): void {
+  addConsumer(consumer: types.Consumer, wanted: boolean): void {
     this.consumers.set(consumer.id, consumer);
-    this.#slot.consumers++;
+    this.#byProducer.set(consumer.producerId, consumer.id);
+    this.#control.set(consumer.id, { clientReady: false, wanted });
+    const slot = this.shard.slot;
+    slot.consumers++;
     consumer.observer.once('close', () => {
       this.consumers.delete(consumer.id);
-      this.#slot.consumers--;
+      this.#control.delete(consumer.id);
+      if (this.#byProducer.get(consumer.producerId) === consumer.id) this.#byProducer.delete(consumer.producerId);
+      slot.consumers--;
     });
-    consumer.on('producerclose', () => {
-      this.safeEmit('consumerClosed', consumer.id);
-    });
+    consumer.on('producerclose', () => this.safeEmit('consumerClosed', consumer.id));
+  }
+
+  consumerOf(producerId: string): types.Consumer | undefined {
+    const id = this.#byProducer.get(producerId);
+    return id ? this.consumers.get(id) : undefined;
+  }
+
+  /** Updates why a consumer should run, then pauses or resumes it to match. */
+  async controlConsumer(consumerId: string, change: Partial<ConsumerControl>): Promise<void> {
+    const consumer = this.consumers.get(consumerId);
+    const control = this.#control.get(consumerId);
+    if (!consumer || !control) return;
+    Object.assign(control, change);
+    const run = control.clientReady && control.wanted;
+    if (run && consumer.paused) await consumer.resume();
+    else if (!run && !consumer.paused) await consumer.pause();
   }
 
   close(): void {

@@ -1,16 +1,20 @@
-import { types } from 'mediasoup';
+import type { types } from 'mediasoup';
+import { types as mediasoupTypes } from 'mediasoup';
 import { EnhancedEventEmitter } from './lib/EnhancedEventEmitter.ts';
 import { getLogger, type Logger } from './lib/logger.ts';
-import { mediaCodecs } from './mediaCodecs.ts';
 import { SfuPeer } from './SfuPeer.ts';
-import type { WorkerPool, WorkerSlot } from './WorkerPool.ts';
+import type { WorkerPool } from './WorkerPool.ts';
 import { SfuError } from './SfuError.ts';
 import { PlainTap } from './PlainTap.ts';
+import { RouterShards, type Shard } from './RouterShards.ts';
+import { collectPeerStats, type PeerNetworkStats } from './peerStats.ts';
 
 export type RoomCloseReason = 'closed' | 'worker-died';
 
 export type SfuRoomEvents = {
   consumerClosed: [peerId: string, consumerId: string];
+  /** The dominant speaker changed (mediasoup ActiveSpeakerObserver). */
+  activeSpeaker: [peerId: string];
   '@close': [reason: RoomCloseReason];
 };
 
@@ -38,16 +42,18 @@ export interface ProducerInfo {
 }
 
 /**
- * One meeting's media: a router on one worker and the peers' transports, producers and consumers.
- * Signalling talks to it with plain data (ids, parameters) so that it could live in another process.
+ * One meeting's media: its routers (one per worker it spans) and the peers' transports, producers
+ * and consumers. Signalling talks to it with plain data (ids, parameters) so that it could live in
+ * another process.
  */
 export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
   readonly id: string;
-  readonly #router: types.Router;
-  readonly #slot: WorkerSlot;
+  readonly #shards: RouterShards;
   readonly #peers = new Map<string, SfuPeer>();
-  readonly #initialOutgoingBitrate: number;
+  readonly #producerShard = new Map<string, Shard>();
   readonly #taps = new Set<PlainTap>();
+  readonly #speakerObserver: types.ActiveSpeakerObserver;
+  readonly #initialOutgoingBitrate: number;
   readonly #logger: Logger;
   #closed = false;
 
@@ -58,25 +64,36 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     initialOutgoingBitrate: number;
   }): Promise<SfuRoom> {
     await options.pool.whenAnyLive();
-    const slot = options.pool.pick({ maxConsumers: options.maxConsumersPerWorker });
-    const router = await slot.worker.createRouter({ mediaCodecs });
-    return new SfuRoom({ id: options.id, router, slot, initialOutgoingBitrate: options.initialOutgoingBitrate });
+    let room: SfuRoom | undefined;
+    const shards = await RouterShards.create({
+      roomId: options.id,
+      pickSlot: () => options.pool.pick({ maxConsumers: options.maxConsumersPerWorker }),
+      maxConsumers: options.maxConsumersPerWorker,
+      onWorkerClosed: () => {
+        if (room) room.#workerClosed();
+      },
+    });
+    const observer = await shards.primary.router.createActiveSpeakerObserver({ interval: 300 });
+    room = new SfuRoom({ id: options.id, shards, observer, initialOutgoingBitrate: options.initialOutgoingBitrate });
+    return room;
   }
 
   private constructor(options: {
     id: string;
-    router: types.Router;
-    slot: WorkerSlot;
+    shards: RouterShards;
+    observer: types.ActiveSpeakerObserver;
     initialOutgoingBitrate: number;
   }) {
     super();
     this.id = options.id;
-    this.#router = options.router;
-    this.#slot = options.slot;
-    this.#slot.routers++;
+    this.#shards = options.shards;
+    this.#speakerObserver = options.observer;
     this.#initialOutgoingBitrate = options.initialOutgoingBitrate;
-    this.#logger = getLogger('SfuRoom', { roomId: this.id, worker: this.#slot.index });
-    this.#router.on('workerclose', () => this.#workerClosed());
+    this.#logger = getLogger('SfuRoom', { roomId: this.id, worker: this.#shards.primary.slot.index });
+    this.#speakerObserver.on('dominantspeaker', ({ producer }) => {
+      const owner = [...this.#peers.values()].find((p) => p.producers.has(producer.id));
+      if (owner) this.safeEmit('activeSpeaker', owner.id);
+    });
     this.#logger.info('room media created');
   }
 
@@ -85,25 +102,32 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
   }
 
   get workerIndex(): number {
-    return this.#slot.index;
+    return this.#shards.primary.slot.index;
   }
 
   get workerPid(): number {
-    return this.#slot.worker.pid;
+    return this.#shards.primary.slot.worker.pid;
+  }
+
+  /** Every worker this meeting spans, with the venues (peers) placed on each. */
+  get placement(): { workerPid: number; peerIds: string[] }[] {
+    return this.#shards.all.map((shard) => ({
+      workerPid: shard.slot.worker.pid,
+      peerIds: [...this.#peers.values()].filter((p) => p.shard === shard).map((p) => p.id),
+    }));
   }
 
   get rtpCapabilities(): types.RtpCapabilities {
-    return this.#router.rtpCapabilities;
+    return this.#shards.primary.router.rtpCapabilities;
   }
 
-  get peerIds(): string[] {
-    return [...this.#peers.keys()];
-  }
-
-  addPeer(peerId: string): void {
+  async addPeer(peerId: string): Promise<void> {
     this.#assertOpen();
     if (this.#peers.has(peerId)) return;
-    const peer = new SfuPeer({ id: peerId, roomId: this.id, slot: this.#slot });
+    const shard = await this.#shards.shardForNewPeer();
+    this.#assertOpen();
+    if (this.#peers.has(peerId)) return;
+    const peer = new SfuPeer({ id: peerId, roomId: this.id, shard });
     peer.on('consumerClosed', (consumerId) => this.safeEmit('consumerClosed', peerId, consumerId));
     peer.once('@close', () => this.#peers.delete(peerId));
     this.#peers.set(peerId, peer);
@@ -119,8 +143,8 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
 
   async createWebRtcTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportOptions> {
     const peer = this.#peer(peerId);
-    const transport = await this.#router.createWebRtcTransport({
-      webRtcServer: this.#slot.webRtcServer,
+    const transport = await peer.shard.router.createWebRtcTransport({
+      webRtcServer: peer.shard.slot.webRtcServer,
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
@@ -147,46 +171,82 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
 
   async produce(
     peerId: string,
-    options: { transportId: string; kind: types.MediaKind; rtpParameters: types.RtpParameters; source: string },
+    options: { transportId: string; kind: types.MediaKind; rtpParameters: types.RtpParameters; source: string; paused?: boolean },
   ): Promise<ProducerInfo> {
     const peer = this.#peer(peerId);
     const transport = this.#transport(peerId, options.transportId);
     if (transport.appData.direction !== 'send') throw new SfuError('bad_transport', 'that transport does not send');
     const producer = await rejectingBadParameters(() =>
-      transport.produce({ kind: options.kind, rtpParameters: options.rtpParameters, appData: { source: options.source } }),
+      transport.produce({
+        kind: options.kind,
+        rtpParameters: options.rtpParameters,
+        paused: options.paused ?? false,
+        appData: { source: options.source },
+      }),
     );
     peer.addProducer(producer);
+    this.#producerShard.set(producer.id, peer.shard);
+    producer.observer.once('close', () => this.#producerShard.delete(producer.id));
+    if (producer.kind === 'audio') {
+      await this.#shards.ensureOn(producer.id, peer.shard, this.#shards.primary);
+      await this.#speakerObserver.addProducer({ producerId: producer.id }).catch((err: unknown) => {
+        this.#logger.warn({ err }, 'active speaker observer refused a producer');
+      });
+    }
     return { producerId: producer.id, peerId, kind: producer.kind, paused: producer.paused, source: options.source };
   }
 
-  /** Creates a paused consumer of producerId for peerId, or returns null if peerId cannot receive it. */
-  async consume(peerId: string, producerId: string): Promise<ConsumerOptions | null> {
+  /**
+   * Creates a paused consumer of producerId for peerId (piping the producer to the peer's worker
+   * if needed), or returns null if peerId cannot receive it. `wanted` says whether the layout
+   * wants it delivered once the client is ready.
+   */
+  async consume(peerId: string, producerId: string, options: { wanted?: boolean; spatialLayer?: number } = {}): Promise<ConsumerOptions | null> {
     const peer = this.#peer(peerId);
     if (!peer.rtpCapabilities) throw new SfuError('not_ready', 'the venue has not sent its RTP capabilities');
-    if (!this.#router.canConsume({ producerId, rtpCapabilities: peer.rtpCapabilities })) return null;
+    const from = this.#producerShard.get(producerId);
+    if (!from) throw new SfuError('not_found', 'no such producer');
+    await this.#shards.ensureOn(producerId, from, peer.shard);
+    if (!peer.shard.router.canConsume({ producerId, rtpCapabilities: peer.rtpCapabilities })) return null;
     const transport = [...peer.transports.values()].find((t) => t.appData.direction === 'recv');
     if (!transport) throw new SfuError('not_ready', 'the venue has no receiving transport');
-    const consumer = await transport.consume({ producerId, rtpCapabilities: peer.rtpCapabilities, paused: true });
-    peer.addConsumer(consumer);
-    return {
-      id: consumer.id,
+    const consumer = await transport.consume({
       producerId,
-      kind: consumer.kind,
-      rtpParameters: consumer.rtpParameters,
-      producerPaused: consumer.producerPaused,
-    };
+      rtpCapabilities: peer.rtpCapabilities,
+      paused: true,
+      preferredLayers: options.spatialLayer !== undefined ? { spatialLayer: options.spatialLayer } : undefined,
+    });
+    peer.addConsumer(consumer, options.wanted ?? true);
+    return { id: consumer.id, producerId, kind: consumer.kind, rtpParameters: consumer.rtpParameters, producerPaused: consumer.producerPaused };
   }
 
+  /** The id of peerId's consumer of producerId, if it has one. */
+  consumerOf(peerId: string, producerId: string): string | undefined {
+    return this.#peers.get(peerId)?.consumerOf(producerId)?.id;
+  }
+
+  /** The client is ready for this consumer (it created its side). */
   async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
-    const consumer = this.#peer(peerId).consumers.get(consumerId);
-    if (!consumer) throw new SfuError('not_found', 'no such consumer');
-    await consumer.resume();
+    const peer = this.#peer(peerId);
+    if (!peer.consumers.has(consumerId)) throw new SfuError('not_found', 'no such consumer');
+    await peer.controlConsumer(consumerId, { clientReady: true });
+  }
+
+  /** Whether the layout wants this consumer delivered, and at which simulcast layer. */
+  async setConsumerWanted(peerId: string, consumerId: string, wanted: boolean, spatialLayer?: number): Promise<void> {
+    const peer = this.#peers.get(peerId);
+    const consumer = peer?.consumers.get(consumerId);
+    if (!peer || !consumer) return;
+    if (spatialLayer !== undefined && consumer.type === 'simulcast' && consumer.preferredLayers?.spatialLayer !== spatialLayer) {
+      await consumer.setPreferredLayers({ spatialLayer });
+    }
+    await peer.controlConsumer(consumerId, { wanted });
   }
 
   async setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void> {
     const producer = this.#producer(peerId, producerId);
-    if (paused) await producer.pause();
-    else await producer.resume();
+    if (paused && !producer.paused) await producer.pause();
+    else if (!paused && producer.paused) await producer.resume();
   }
 
   closeProducer(peerId: string, producerId: string): void {
@@ -203,8 +263,11 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     rtpCapabilities?: types.RtpCapabilities,
   ): Promise<PlainTap> {
     this.#assertOpen();
-    if (!this.producers().some((p) => p.producerId === producerId)) throw new SfuError('not_found', 'no such producer');
-    const tap = await PlainTap.create({ router: this.#router, producerId, listenIp: '127.0.0.1', target, rtpCapabilities });
+    const from = this.#producerShard.get(producerId);
+    if (!from) throw new SfuError('not_found', 'no such producer');
+    const primary = this.#shards.primary;
+    await this.#shards.ensureOn(producerId, from, primary);
+    const tap = await PlainTap.create({ router: primary.router, producerId, listenIp: '127.0.0.1', target, rtpCapabilities });
     this.#taps.add(tap);
     tap.once('@close', () => this.#taps.delete(tap));
     return tap;
@@ -222,13 +285,20 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     return list;
   }
 
+  /** Uplink and downlink quality of one peer, from mediasoup's own RTP statistics. */
+  async peerStats(peerId: string): Promise<PeerNetworkStats | null> {
+    const peer = this.#peers.get(peerId);
+    return peer ? collectPeerStats(peer) : null;
+  }
+
   /** Counts of live mediasoup objects, per peer, straight from the server's own maps. */
-  peerCounts(peerId: string): { transports: number; producers: number; consumers: number } {
+  peerCounts(peerId: string): { transports: number; producers: number; consumers: number; activeConsumers: number } {
     const peer = this.#peers.get(peerId);
     return {
       transports: peer?.transports.size ?? 0,
       producers: peer?.producers.size ?? 0,
       consumers: peer?.consumers.size ?? 0,
+      activeConsumers: peer ? [...peer.consumers.values()].filter((c) => !c.paused).length : 0,
     };
   }
 
@@ -247,22 +317,23 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     if (this.#closed) return;
     this.#closed = true;
     this.#logger.info('closing room media');
-    for (const peer of this.#peers.values()) peer.close();
-    this.#peers.clear();
-    for (const tap of this.#taps) tap.close();
-    this.#router.close();
-    this.#slot.routers--;
+    this.#closeChildren();
     this.safeEmit('@close', 'closed');
   }
 
   #workerClosed(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#logger.warn('room media lost: its worker died');
+    this.#logger.warn('room media lost: a worker it used died');
+    this.#closeChildren();
+    this.safeEmit('@close', 'worker-died');
+  }
+
+  #closeChildren(): void {
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
     for (const tap of this.#taps) tap.close();
-    this.safeEmit('@close', 'worker-died');
+    this.#shards.close();
   }
 
   #assertOpen(): void {
@@ -289,15 +360,12 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
   }
 }
 
-/**
- * mediasoup rejects malformed client parameters with TypeError, and codecs the router does not
- * have with UnsupportedError; report those as the client's fault.
- */
+/** mediasoup rejects malformed or unsupported client parameters; report those as the client's fault. */
 async function rejectingBadParameters<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof TypeError || error instanceof types.UnsupportedError) {
+    if (error instanceof TypeError || error instanceof mediasoupTypes.UnsupportedError) {
       throw new SfuError('bad_parameters', error.message);
     }
     throw error;

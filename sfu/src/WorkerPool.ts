@@ -28,6 +28,9 @@ export type WorkerPoolOptions = Pick<
 
 const RESTART_DELAYS_MS = [0, 250, 1000, 2000, 5000];
 
+/** Worker i's pipe/plain transport ports: rtcPortBase + PIPE_RANGE·(i+1) … + PIPE_RANGE − 1. */
+export const PIPE_RANGE = 1000;
+
 /**
  * One mediasoup worker per core, each with one WebRtcServer (one UDP and one TCP port), restarted
  * when it dies. Closing the pool closes every worker and awaits their exit.
@@ -69,8 +72,10 @@ export class WorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
   }
 
   /** The least loaded live worker, optionally one that still has room under a consumer budget. */
-  pick(options: { maxConsumers?: number; exclude?: number[] } = {}): WorkerSlot {
-    const candidates = this.slots.filter((s) => !options.exclude?.includes(s.index));
+  pick(options: { maxConsumers?: number; exclude?: number[]; among?: number[] } = {}): WorkerSlot {
+    const candidates = this.slots.filter(
+      (s) => !options.exclude?.includes(s.index) && (!options.among || options.among.includes(s.index)),
+    );
     const withRoom = options.maxConsumers
       ? candidates.filter((s) => s.consumers < options.maxConsumers!)
       : candidates;
@@ -110,11 +115,13 @@ export class WorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
   async #startSlot(index: number): Promise<WorkerSlot> {
     const { rtcPortBase, rtcListenIp, announcedAddress, workerLogLevel } = this.#options;
     const port = rtcPortBase + index;
+    // WebRTC media uses the WebRtcServer's single port; pipe (multi-worker meetings) and plain
+    // (recording, SIP) transports take ports from the worker's own range.
     const worker = await mediasoup.createWorker({
       logLevel: workerLogLevel,
       logTags: ['ice', 'dtls'],
-      rtcMinPort: port,
-      rtcMaxPort: port,
+      rtcMinPort: rtcPortBase + PIPE_RANGE * (index + 1),
+      rtcMaxPort: rtcPortBase + PIPE_RANGE * (index + 2) - 1,
     });
     try {
       const listenIp = { ip: rtcListenIp, announcedIp: announcedAddress };

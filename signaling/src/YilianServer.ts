@@ -15,6 +15,8 @@ import { RedisServer } from './redis/RedisServer.ts';
 import { seedDemoCounty } from './seed/seed.ts';
 import { SocketGateway } from './socket/SocketGateway.ts';
 import { MeetingStore } from './store/MeetingStore.ts';
+import { ControlStore } from './store/ControlStore.ts';
+import { GroupStore } from './store/GroupStore.ts';
 import { SessionStore } from './store/SessionStore.ts';
 import { UserStore } from './store/UserStore.ts';
 import { VenueStore } from './store/VenueStore.ts';
@@ -96,9 +98,15 @@ export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
     const meetingStore = new MeetingStore(this.redis);
     this.audit = new AuditLog(this.redis);
     const auth = new AuthService({ users, sessions: new SessionStore(this.redis, this.config.sessionTtlSeconds), audit: this.audit });
-    const meetings = new MeetingService({ meetings: meetingStore, venues, audit: this.audit });
-    this.manager = new MeetingManager({ sfu: this.sfu, venues });
-    this.#stores = { users, venues, meetings: meetingStore };
+    const groups = new GroupStore(this.redis);
+    const meetings = new MeetingService({ meetings: meetingStore, venues, groups, audit: this.audit });
+    this.manager = new MeetingManager({
+      sfu: this.sfu,
+      venues,
+      controlStore: new ControlStore(this.redis),
+      onEnded: (meeting) => meetings.markEnded(meeting, 'chair'),
+    });
+    this.#stores = { users, venues, meetings: meetingStore, groups };
 
     const app = createApp({
       auth,
@@ -121,7 +129,7 @@ export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
     this.#redisServer?.once('died', (code) => this.safeEmit('fatal', new Error(`embedded redis-server died (exit ${code})`)));
   }
 
-  readonly #stores: { users: UserStore; venues: VenueStore; meetings: MeetingStore };
+  readonly #stores: { users: UserStore; venues: VenueStore; meetings: MeetingStore; groups: GroupStore };
 
   get httpPort(): number {
     return (this.#httpServer.address() as AddressInfo).port;

@@ -20,6 +20,9 @@ export const unauthorized = (message = 'please log in') => new AppError(401, 'un
 export const forbidden = (message: string) => new AppError(403, 'forbidden', message);
 export const notFound = (message: string) => new AppError(404, 'not_found', message);
 export const conflict = (message: string) => new AppError(409, 'conflict', message);
+export const venueBusy = (message: string) => new AppError(409, 'venue_busy', message);
+export const mutedByChair = () => new AppError(403, 'muted_by_chair', 'the chair has muted this venue; raise your hand to ask to speak');
+export const meetingLocked = (message: string) => new AppError(403, 'meeting_locked', message);
 export const payloadTooLarge = (message: string) => new AppError(413, 'payload_too_large', message);
 
 const SFU_CODES: Record<string, [number, ErrorCode]> = {

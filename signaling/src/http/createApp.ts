@@ -8,7 +8,7 @@ import type { AuthService } from '../auth/AuthService.ts';
 import { forbidden, toErrorBody, unauthorized } from '../errors.ts';
 import type { MeetingManager } from '../meetings/MeetingManager.ts';
 import type { MeetingService } from '../meetings/MeetingService.ts';
-import { createMeetingBodySchema, loginBodySchema, type SessionUser } from '../protocol/index.ts';
+import { createMeetingBodySchema, groupBodySchema, loginBodySchema, type SessionUser } from '../protocol/index.ts';
 import type { VenueStore } from '../store/VenueStore.ts';
 
 export interface AppDeps {
@@ -80,6 +80,19 @@ export function createApp(deps: AppDeps): express.Express {
     const body = createMeetingBodySchema.parse(req.body);
     res.status(201).json({ meeting: await deps.meetings.create(req.user, body, source(req)) });
   }));
+  app.get('/api/groups', authed(async (_req, res) => {
+    res.json({ groups: await deps.meetings.listGroups() });
+  }));
+  app.post('/api/groups', authed(async (req, res) => {
+    res.status(201).json({ group: await deps.meetings.saveGroup(req.user, groupBodySchema.parse(req.body), source(req)) });
+  }));
+  app.put('/api/groups/:id', authed(async (req, res) => {
+    res.json({ group: await deps.meetings.saveGroup(req.user, groupBodySchema.parse(req.body), source(req), String(req.params.id)) });
+  }));
+  app.delete('/api/groups/:id', authed(async (req, res) => {
+    await deps.meetings.deleteGroup(req.user, String(req.params.id), source(req));
+    res.json({ ok: true });
+  }));
   /** What the server itself holds for each venue of a running meeting (not what clients claim). */
   app.get('/api/admin/meetings/:id/media', authed(async (req, res) => {
     if (req.user.role !== 'admin') throw forbidden('admins only');
@@ -87,7 +100,11 @@ export function createApp(deps: AppDeps): express.Express {
     const venues = room
       ? room.participants.map((p) => ({ venueId: p.venue.id, ...room.venueMediaCounts(p.venue.id) }))
       : [];
-    res.json({ running: Boolean(room), workerPid: room?.workerPid ?? null, venues });
+    const placement = room?.placement.map((w) => ({
+      workerPid: w.workerPid,
+      venueIds: w.peerIds.map((id) => room.participants.find((p) => p.id === id)?.venue.id ?? id),
+    }));
+    res.json({ running: Boolean(room), workerPid: room?.workerPid ?? null, placement: placement ?? [], control: room?.control.state ?? null, venues });
   }));
 
   app.get('/healthz', async (_req, res) => {

@@ -1,49 +1,70 @@
+import { EnhancedEventEmitter, getLogger, type Logger, type RoomCloseReason, type Sfu, type SfuRoom } from '../../../sfu/src/index.ts';
+import { badRequest, forbidden, meetingLocked, mutedByChair, notFound } from '../errors.ts';
 import {
-  EnhancedEventEmitter,
-  getLogger,
-  type Logger,
-  type Sfu,
-  type SfuRoom,
-  type ProducerInfo,
-  type RoomCloseReason,
-} from '../../../sfu/src/index.ts';
-import { mediaSourceSchema, type Meeting, type RequestData, type ResponseData } from '../protocol/index.ts';
-import { badRequest, notFound } from '../errors.ts';
+  mediaSourceSchema,
+  type ChairCommand,
+  type ControlState,
+  type Meeting,
+  type RequestData,
+  type ResponseData,
+  type VenueStatus,
+} from '../protocol/index.ts';
+import type { ControlStore } from '../store/ControlStore.ts';
+import { applyMediaPolicy } from './mediaPolicy.ts';
+import { MeetingControl } from './MeetingControl.ts';
 import type { Participant } from './Participant.ts';
 
 export type MeetingRoomEvents = {
   /** The room is empty or ended; the manager drops it. */
   '@close': [];
+  /** The chair ended the meeting (the definition is to be marked ended). */
+  ended: [];
   /** Media was re-established on another worker after a worker died (ms it took server-side). */
   mediaRecovered: [ms: number];
 };
 
+const STATS_INTERVAL_MS = 2000;
+
 /**
- * A meeting that is running: the venues present and the meeting's SFU room. When the worker under
- * the SFU room dies, the room re-creates its media on a live worker and tells every venue to
- * reconnect its media (`media.reset`).
+ * A meeting that is running: the venues present, the chair's control state and the meeting's SFU
+ * room. Every control change is applied to the media (who receives what, who is audible) and
+ * announced to every venue. When a worker under the SFU room dies, the media is re-created on a
+ * live worker and every venue is told to reconnect its media (`media.reset`).
  */
 export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
   readonly meeting: Meeting;
+  readonly control: MeetingControl;
   readonly #sfu: Sfu;
   readonly #participants = new Map<string, Participant>();
   readonly #logger: Logger;
   #media: SfuRoom;
   #recovering: Promise<void> | undefined;
+  #policyRun: Promise<void> | undefined;
+  #policyDirty = false;
+  #statsTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  static async create(options: { meeting: Meeting; sfu: Sfu }): Promise<MeetingRoom> {
-    const media = await options.sfu.getOrCreateRoom(options.meeting.id);
-    return new MeetingRoom(options.meeting, options.sfu, media);
+  static async create(options: { meeting: Meeting; sfu: Sfu; controlStore: ControlStore }): Promise<MeetingRoom> {
+    const control = await MeetingControl.create({ meeting: options.meeting, store: options.controlStore });
+    try {
+      const media = await options.sfu.getOrCreateRoom(options.meeting.id);
+      return new MeetingRoom(options.meeting, options.sfu, media, control);
+    } catch (error) {
+      control.close();
+      throw error;
+    }
   }
 
-  private constructor(meeting: Meeting, sfu: Sfu, media: SfuRoom) {
+  private constructor(meeting: Meeting, sfu: Sfu, media: SfuRoom, control: MeetingControl) {
     super();
     this.meeting = meeting;
     this.#sfu = sfu;
+    this.control = control;
     this.#logger = getLogger('MeetingRoom', { meetingId: meeting.id });
     this.#media = media;
     this.#wireMedia(media);
+    control.on('changed', (state) => this.#controlChanged(state));
+    this.#statsTimer = setInterval(() => void this.#sendStats(), STATS_INTERVAL_MS);
     this.#logger.info({ worker: media.workerIndex }, 'meeting room opened');
   }
 
@@ -59,19 +80,36 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     return this.#media.workerPid;
   }
 
+  get placement(): { workerPid: number; peerIds: string[] }[] {
+    return this.#media.placement;
+  }
+
   participantByVenue(venueId: string): Participant | undefined {
     return this.participants.find((p) => p.venue.id === venueId);
   }
 
-  /** Counts of the server's own mediasoup objects for one venue. */
-  venueMediaCounts(venueId: string): { transports: number; producers: number; consumers: number } {
-    const p = this.participantByVenue(venueId);
-    return p ? this.#media.peerCounts(p.id) : { transports: 0, producers: 0, consumers: 0 };
+  isChair(p: Participant): boolean {
+    const { role, venueId } = p.user;
+    if (venueId !== this.meeting.chairVenueId) return role === 'admin';
+    return role === 'chair' || role === 'admin' || this.meeting.kind === 'adhoc';
   }
 
-  async join(participant: Participant): Promise<ResponseData['meeting.join']> {
+  /** Counts of the server's own mediasoup objects for one venue. */
+  venueMediaCounts(venueId: string) {
+    const p = this.participantByVenue(venueId);
+    return p ? this.#media.peerCounts(p.id) : { transports: 0, producers: 0, consumers: 0, activeConsumers: 0 };
+  }
+
+  /** Refuses venues the chair removed, and newcomers while the meeting is locked. */
+  admits(venueId: string): void {
+    const state = this.control.state;
+    if (state.removed.includes(venueId)) throw meetingLocked('the chair removed this venue from the meeting');
+    if (state.locked && !this.participantByVenue(venueId)) throw meetingLocked('the chair has locked this meeting');
+  }
+
+  async join(participant: Participant, invited: { venueId: string; venueName: string }[]): Promise<ResponseData['meeting.join']> {
     const media = await this.#liveMedia();
-    media.addPeer(participant.id);
+    await media.addPeer(participant.id);
     this.#participants.set(participant.id, participant);
     participant.once('@close', () => this.#participantLeft(participant));
     for (const other of this.#participants.values()) {
@@ -82,6 +120,11 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
       participantId: participant.id,
       meetingId: this.meeting.id,
       title: this.meeting.title,
+      kind: this.meeting.kind,
+      chairVenueId: this.meeting.chairVenueId,
+      isChair: this.isChair(participant),
+      invited,
+      control: this.control.state,
       routerRtpCapabilities: media.rtpCapabilities,
       participants: this.participants.filter((p) => p !== participant).map((p) => p.info()),
     };
@@ -95,35 +138,65 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     await (await this.#liveMedia()).connectTransport(p.id, data.transportId, data.dtlsParameters);
   }
 
-  /** The venue can receive: consume everything already published. */
+  /** The venue can receive: deliver what its screen and the audible venues call for. */
   async mediaReady(p: Participant, data: RequestData<'media.ready'>): Promise<void> {
     const media = await this.#liveMedia();
     media.setRtpCapabilities(p.id, data.rtpCapabilities);
     p.mediaReady = true;
-    for (const producer of media.producers(p.id)) await this.#consume(media, p, producer);
+    await this.#applyPolicy();
   }
 
   async produce(p: Participant, data: RequestData<'producer.create'>): Promise<{ producerId: string }> {
     const media = await this.#liveMedia();
-    const existing = media.producers().find((x) => x.peerId === p.id && x.source === data.source);
-    if (existing) throw badRequest(`this venue already publishes its ${data.source}`);
-    const producer = await media.produce(p.id, data);
-    for (const other of this.#participants.values()) {
-      if (other !== p && other.mediaReady) await this.#consume(media, other, producer);
-    }
+    if (p.producers.has(data.source)) throw badRequest(`this venue already publishes its ${data.source}`);
+    const producer = await media.produce(p.id, { ...data, paused: data.source === 'microphone' });
+    p.producers.set(data.source, producer.producerId);
+    await this.#applyPolicy();
     return { producerId: producer.producerId };
   }
 
+  /** A venue's own pause/resume of a producer (camera off/on, microphone off/on). */
   async setProducerPaused(p: Participant, producerId: string, paused: boolean): Promise<void> {
-    await (await this.#liveMedia()).setProducerPaused(p.id, producerId, paused);
+    const media = await this.#liveMedia();
+    if (producerId === p.producers.get('microphone')) {
+      await this.setSelfMuted(p, paused);
+      return;
+    }
+    await media.setProducerPaused(p.id, producerId, paused);
+  }
+
+  async setSelfMuted(p: Participant, muted: boolean): Promise<void> {
+    if (!muted && this.control.state.muted.includes(p.venue.id)) throw mutedByChair();
+    p.selfMuted = muted;
+    await this.#applyPolicy();
   }
 
   async closeProducer(p: Participant, producerId: string): Promise<void> {
     (await this.#liveMedia()).closeProducer(p.id, producerId);
+    for (const [source, id] of p.producers) if (id === producerId) p.producers.delete(source);
   }
 
   async resumeConsumer(p: Participant, consumerId: string): Promise<void> {
     await (await this.#liveMedia()).resumeConsumer(p.id, consumerId);
+  }
+
+  async hand(p: Participant, raised: boolean): Promise<void> {
+    await this.control.hand(p.venue.id, raised);
+  }
+
+  async chairCommand(p: Participant, command: ChairCommand): Promise<{ version: number }> {
+    if (!this.isChair(p)) throw forbidden('only the chair of this meeting can do that');
+    const state = await this.control.command(command);
+    if (command.type === 'remove') {
+      const removed = this.participantByVenue(command.venueId);
+      removed?.notify('meeting.removed', { meetingId: this.meeting.id });
+      removed?.close();
+    }
+    if (command.type === 'end') {
+      this.safeEmit('ended');
+      this.close({ ended: true });
+    }
+    return { version: state.version };
   }
 
   /** Closes the room: every venue leaves (told `meeting.ended` when the meeting itself ended). */
@@ -131,6 +204,8 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     if (this.#closed) return;
     this.#closed = true;
     this.#logger.info({ ended: options.ended }, 'meeting room closed');
+    clearInterval(this.#statsTimer);
+    this.control.close();
     for (const p of this.#participants.values()) {
       if (options.ended) p.notify('meeting.ended', { meetingId: this.meeting.id });
       p.close();
@@ -140,22 +215,72 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     this.safeEmit('@close');
   }
 
-  async #consume(media: SfuRoom, consumer: Participant, producer: ProducerInfo): Promise<void> {
-    const owner = this.#participants.get(producer.peerId);
-    if (!owner) return;
-    const options = await media.consume(consumer.id, producer.producerId);
-    if (!options) {
-      this.#logger.warn({ venueId: consumer.venue.id, producerId: producer.producerId }, 'venue cannot receive a codec');
+  #controlChanged(state: ControlState): void {
+    for (const p of this.#participants.values()) p.notify('meeting.state', { control: state });
+    void this.#applyPolicy();
+  }
+
+  /** Runs the media policy; calls during a run are coalesced into one more run. */
+  async #applyPolicy(): Promise<void> {
+    if (this.#policyRun) {
+      this.#policyDirty = true;
+      return this.#policyRun;
+    }
+    this.#policyRun = (async () => {
+      do {
+        this.#policyDirty = false;
+        if (this.#closed || this.#recovering || this.#media.closed) break;
+        try {
+          await applyMediaPolicy({
+            media: this.#media,
+            participants: this.participants,
+            state: this.control.state,
+            chairVenueId: this.meeting.chairVenueId,
+            invitedOrder: this.meeting.invitedVenueIds,
+            consume: (viewer, owner, producerId, options) => this.#consume(viewer, owner, producerId, options),
+          });
+        } catch (err) {
+          if (!this.#media.closed) this.#logger.warn({ err }, 'applying the media policy failed');
+        }
+      } while (this.#policyDirty);
+    })().finally(() => {
+      this.#policyRun = undefined;
+    });
+    return this.#policyRun;
+  }
+
+  async #consume(viewer: Participant, owner: Participant, producerId: string, options: { wanted: boolean; spatialLayer?: number }): Promise<void> {
+    if (viewer.closed || owner.closed) return;
+    const consumer = await this.#media.consume(viewer.id, producerId, options);
+    if (!consumer) {
+      this.#logger.warn({ venueId: viewer.venue.id, producerId }, 'venue cannot receive a codec');
       return;
     }
-    consumer.notify('consumer.new', {
-      consumer: {
-        ...options,
-        participantId: owner.id,
-        venueId: owner.venue.id,
-        source: mediaSourceSchema.parse(producer.source),
-      },
+    const source = [...owner.producers].find(([, id]) => id === producerId)?.[0] ?? 'camera';
+    viewer.notify('consumer.new', {
+      consumer: { ...consumer, participantId: owner.id, venueId: owner.venue.id, source: mediaSourceSchema.parse(source) },
     });
+  }
+
+  async #sendStats(): Promise<void> {
+    const chairs = this.participants.filter((p) => this.isChair(p));
+    if (chairs.length === 0 || this.#media.closed) return;
+    const venues: VenueStatus[] = [];
+    for (const p of this.participants) {
+      const stats = await this.#media.peerStats(p.id).catch(() => null);
+      const producers = this.#media.producers().filter((x) => x.peerId === p.id);
+      const camera = producers.find((x) => x.source === 'camera');
+      venues.push({
+        venueId: p.venue.id,
+        camera: Boolean(camera && !camera.paused),
+        microphone: Boolean(p.producers.get('microphone')) && !p.selfMuted,
+        uplinkLoss: stats?.uplinkLoss ?? 0,
+        downlinkLoss: stats?.downlinkLoss ?? 0,
+        rttMs: stats?.rttMs ?? null,
+        uplinkBitrate: stats?.uplinkBitrate ?? 0,
+      });
+    }
+    for (const chair of chairs) chair.notify('meeting.stats', { venues });
   }
 
   #participantLeft(participant: Participant): void {
@@ -167,11 +292,16 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     }
     this.#logger.info({ venueId: participant.venue.id, participants: this.#participants.size }, 'venue left');
     if (this.#participants.size === 0 && !this.#closed) this.close();
+    else void this.#applyPolicy();
   }
 
   #wireMedia(media: SfuRoom): void {
     media.on('consumerClosed', (peerId, consumerId) => {
       this.#participants.get(peerId)?.notify('consumer.closed', { consumerId });
+    });
+    media.on('activeSpeaker', (peerId) => {
+      const venueId = this.#participants.get(peerId)?.venue.id;
+      if (venueId) this.control.activeSpeaker(venueId).catch((err: unknown) => this.#logger.warn({ err }, 'voice switch failed'));
     });
     media.once('@close', (reason: RoomCloseReason) => {
       if (reason === 'worker-died' && !this.#closed) this.#recover();
@@ -193,7 +323,8 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
           this.#wireMedia(media);
           for (const p of this.#participants.values()) {
             p.mediaReady = false;
-            media.addPeer(p.id);
+            p.producers.clear();
+            await media.addPeer(p.id);
           }
           for (const p of this.#participants.values()) {
             p.notify('media.reset', { reason: 'worker-died', routerRtpCapabilities: media.rtpCapabilities });

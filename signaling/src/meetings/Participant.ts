@@ -22,6 +22,10 @@ export class Participant extends EnhancedEventEmitter<ParticipantEvents> {
   readonly joinedAt = Date.now();
   /** True once the client has its receiving transport and RTP capabilities in place. */
   mediaReady = false;
+  /** The venue muted its own microphone. */
+  selfMuted = false;
+  /** Its producers by source (camera, microphone). */
+  readonly producers = new Map<string, string>();
   readonly #notify: Notify;
   #closed = false;
 

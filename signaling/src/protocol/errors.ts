@@ -10,6 +10,12 @@ export const errorCodeSchema = z.enum([
   'conflict',
   'not_ready',
   'media_closed',
+  /** The venue is already in another meeting. */
+  'venue_busy',
+  /** The chair muted this venue; it may raise its hand. */
+  'muted_by_chair',
+  /** The chair locked the meeting (or removed this venue from it). */
+  'meeting_locked',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;

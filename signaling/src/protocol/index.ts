@@ -3,3 +3,4 @@ export * from './errors.ts';
 export * from './media.ts';
 export * from './socket.ts';
 export * from './rest.ts';
+export * from './control.ts';

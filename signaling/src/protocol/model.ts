@@ -17,9 +17,16 @@ export type Venue = z.infer<typeof venueSchema>;
 
 export const meetingStatusSchema = z.enum(['scheduled', 'open', 'ended']);
 
+/** 全网 (every venue), 分组 (a group or a chosen set), 自助 (started ad hoc by a venue). */
+export const meetingKindSchema = z.enum(['full', 'group', 'adhoc']);
+export type MeetingKind = z.infer<typeof meetingKindSchema>;
+
 export const meetingSchema = z.object({
   id: z.string(),
   title: z.string(),
+  kind: meetingKindSchema.default('group'),
+  /** Branch venues join muted by the chair (usual for full-network meetings). */
+  muteOnJoin: z.boolean().default(false),
   chairVenueId: z.string(),
   invitedVenueIds: z.array(z.string()),
   status: meetingStatusSchema,
@@ -37,3 +44,11 @@ export const sessionUserSchema = z.object({
   venueId: z.string().nullable(),
 });
 export type SessionUser = z.infer<typeof sessionUserSchema>;
+
+export const groupSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  venueIds: z.array(z.string()),
+  createdBy: z.string(),
+});
+export type Group = z.infer<typeof groupSchema>;

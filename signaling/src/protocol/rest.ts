@@ -7,8 +7,18 @@ export const loginBodySchema = z.object({
 
 export const createMeetingBodySchema = z.object({
   title: z.string().trim().min(1, 'title is required').max(100),
-  invitedVenueIds: z.array(z.string().min(1).max(64)).min(1, 'invite at least one venue').max(500),
+  kind: z.enum(['full', 'group', 'adhoc']).default('group'),
+  /** For a group meeting: a saved group whose venues are invited (added to invitedVenueIds). */
+  groupId: z.string().min(1).max(64).optional(),
+  invitedVenueIds: z.array(z.string().min(1).max(64)).max(500).default([]),
+  muteOnJoin: z.boolean().optional(),
   chairVenueId: z.string().min(1).max(64).optional(),
   startsAt: z.iso.datetime({ offset: true }).optional(),
 });
-export type CreateMeetingBody = z.infer<typeof createMeetingBodySchema>;
+export type CreateMeetingBody = z.input<typeof createMeetingBodySchema>;
+
+export const groupBodySchema = z.object({
+  name: z.string().trim().min(1, 'name is required').max(50),
+  venueIds: z.array(z.string().min(1).max(64)).min(1, 'a group needs at least one venue').max(500),
+});
+export type GroupBody = z.infer<typeof groupBodySchema>;

@@ -9,6 +9,8 @@ import {
   type MediaSource,
 } from './media.ts';
 import type { Ack } from './errors.ts';
+import { chairCommandSchema, type ControlState } from './control.ts';
+import type { MeetingKind } from './model.ts';
 
 const id = z.string().min(1).max(64);
 
@@ -32,6 +34,11 @@ export const requestSchemas = {
   'producer.resume': z.object({ producerId: id }),
   'producer.close': z.object({ producerId: id }),
   'consumer.resume': z.object({ consumerId: id }),
+  /** The venue mutes or unmutes its own microphone (refused while the chair has muted it). */
+  'venue.mute': z.object({ muted: z.boolean() }),
+  'venue.hand': z.object({ raised: z.boolean() }),
+  /** Chair control; only the meeting's chair may send it. */
+  'chair.command': z.object({ command: chairCommandSchema }),
 } as const;
 
 export type RequestMethod = keyof typeof requestSchemas;
@@ -69,6 +76,12 @@ export interface ResponseData {
     title: string;
     routerRtpCapabilities: types.RtpCapabilities;
     participants: ParticipantInfo[];
+    kind: MeetingKind;
+    chairVenueId: string;
+    /** Whether this connection may send chair commands. */
+    isChair: boolean;
+    invited: { venueId: string; venueName: string }[];
+    control: ControlState;
   };
   'meeting.leave': Record<string, never>;
   'transport.create': TransportInfo;
@@ -79,6 +92,20 @@ export interface ResponseData {
   'producer.resume': Record<string, never>;
   'producer.close': Record<string, never>;
   'consumer.resume': Record<string, never>;
+  'venue.mute': Record<string, never>;
+  'venue.hand': Record<string, never>;
+  'chair.command': { version: number };
+}
+
+/** One venue's line on the chair's status board (from the SFU's own statistics). */
+export interface VenueStatus {
+  venueId: string;
+  camera: boolean;
+  microphone: boolean;
+  uplinkLoss: number;
+  downlinkLoss: number;
+  rttMs: number | null;
+  uplinkBitrate: number;
 }
 
 /** Server → client notifications. */
@@ -90,6 +117,12 @@ export interface ServerToClientEvents {
   /** The meeting's media restarted (a worker died): recreate transports and producers. */
   'media.reset': (data: { reason: string; routerRtpCapabilities: types.RtpCapabilities }) => void;
   'meeting.ended': (data: { meetingId: string }) => void;
+  /** The chair changed something (every venue applies it: screens, audio). */
+  'meeting.state': (data: { control: ControlState }) => void;
+  /** Status board, to the chair every few seconds. */
+  'meeting.stats': (data: { venues: VenueStatus[] }) => void;
+  /** The chair removed this venue from the meeting. */
+  'meeting.removed': (data: { meetingId: string }) => void;
   /** The same venue joined from somewhere else; this connection left the meeting. */
   'session.replaced': (data: { meetingId: string }) => void;
 }

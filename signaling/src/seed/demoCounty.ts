@@ -53,3 +53,12 @@ export function demoAccounts(venues: Venue[]): DemoAccount[] {
     ...venues.map((v): DemoAccount => ({ username: v.id, displayName: `${v.name}操作员`, role: 'operator', venueId: v.id })),
   ];
 }
+
+/** Saved groups for grouped meetings. */
+export function demoGroups(): { id: string; name: string; venueIds: string[] }[] {
+  return [
+    { id: 'townships', name: '全体乡镇', venueIds: TOWNSHIPS.map((_, i) => `tw${pad(i + 1, 2)}`) },
+    // 公安局, 民政局, 交通运输局, 水利局, 卫生健康局, 应急管理局, 消防救援大队, 气象局, 供电公司, 自来水公司
+    { id: 'emergency', name: '应急联动部门', venueIds: ['d015', 'd016', 'd023', 'd024', 'd028', 'd030', 'd041', 'd043', 'd045', 'd046'] },
+  ];
+}

@@ -5,7 +5,8 @@ import { keys } from '../store/keys.ts';
 import type { MeetingStore } from '../store/MeetingStore.ts';
 import type { UserStore } from '../store/UserStore.ts';
 import type { VenueStore } from '../store/VenueStore.ts';
-import { DEMO_COUNTY, DEMO_PASSWORD, demoAccounts, demoVenues } from './demoCounty.ts';
+import type { GroupStore } from '../store/GroupStore.ts';
+import { DEMO_COUNTY, DEMO_PASSWORD, demoAccounts, demoGroups, demoVenues } from './demoCounty.ts';
 
 const SEED_VERSION = '1';
 
@@ -18,6 +19,7 @@ export async function seedDemoCounty(options: {
   users: UserStore;
   venues: VenueStore;
   meetings: MeetingStore;
+  groups: GroupStore;
 }): Promise<{ seeded: boolean }> {
   if ((await options.redis.get(keys.seedVersion)) === SEED_VERSION) return { seeded: false };
   const venues = demoVenues();
@@ -30,6 +32,8 @@ export async function seedDemoCounty(options: {
   await options.meetings.put({
     id: randomUUID(),
     title: `${DEMO_COUNTY.name}全县视频会议`,
+    kind: 'full',
+    muteOnJoin: true,
     chairVenueId: 'hall',
     invitedVenueIds: venues.map((v) => v.id),
     status: 'open',
@@ -37,6 +41,7 @@ export async function seedDemoCounty(options: {
     createdBy: 'seed',
     createdAt: now,
   });
+  for (const group of demoGroups()) await options.groups.put({ ...group, createdBy: 'seed' });
   await options.redis.set(keys.seedVersion, SEED_VERSION);
   return { seeded: true };
 }

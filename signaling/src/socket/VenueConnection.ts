@@ -100,6 +100,20 @@ export class VenueConnection {
       await room.resumeConsumer(p, consumerId);
       return empty;
     },
+    'venue.mute': async ({ muted }) => {
+      const [room, p] = this.#present();
+      await room.setSelfMuted(p, muted);
+      return empty;
+    },
+    'venue.hand': async ({ raised }) => {
+      const [room, p] = this.#present();
+      await room.hand(p, raised);
+      return empty;
+    },
+    'chair.command': async ({ command }) => {
+      const [room, p] = this.#present();
+      return room.chairCommand(p, command);
+    },
   };
 
   constructor(options: { socket: YlSocket; manager: MeetingManager; meetings: MeetingService }) {

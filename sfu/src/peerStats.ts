@@ -1,0 +1,43 @@
+import type { SfuPeer } from './SfuPeer.ts';
+
+export interface PeerNetworkStats {
+  /** Fraction of the venue's uplink packets lost (0..1), from its producers' RTP statistics. */
+  uplinkLoss: number;
+  /** Bits per second the venue sends. */
+  uplinkBitrate: number;
+  /** Round-trip time to the venue in ms (from its receiver reports), or null before any report. */
+  rttMs: number | null;
+  /** Fraction of the SFU's packets to the venue that it reports lost (0..1). */
+  downlinkLoss: number;
+  /** Bits per second the SFU sends to the venue. */
+  downlinkBitrate: number;
+}
+
+type StatsEntry = { type?: string; fractionLost?: number; bitrate?: number; roundTripTime?: number };
+
+/** Reads mediasoup's statistics of a peer's producers and (a sample of) its consumers. */
+export async function collectPeerStats(peer: SfuPeer): Promise<PeerNetworkStats> {
+  let uplinkLoss = 0;
+  let uplinkBitrate = 0;
+  for (const producer of peer.producers.values()) {
+    const stats = (await producer.getStats()) as StatsEntry[];
+    for (const s of stats) {
+      uplinkBitrate += s.bitrate ?? 0;
+      uplinkLoss = Math.max(uplinkLoss, (s.fractionLost ?? 0) / 256);
+    }
+  }
+  let downlinkBitrate = 0;
+  let downlinkLoss = 0;
+  const rtts: number[] = [];
+  const running = [...peer.consumers.values()].filter((c) => !c.paused).slice(0, 8);
+  for (const consumer of running) {
+    const stats = (await consumer.getStats()) as StatsEntry[];
+    const out = stats.find((s) => s.type === 'outbound-rtp');
+    if (!out) continue;
+    downlinkBitrate += out.bitrate ?? 0;
+    downlinkLoss = Math.max(downlinkLoss, (out.fractionLost ?? 0) / 256);
+    if (out.roundTripTime) rtts.push(out.roundTripTime);
+  }
+  const rttMs = rtts.length ? Math.round(rtts.reduce((a, b) => a + b, 0) / rtts.length) : null;
+  return { uplinkLoss, uplinkBitrate, rttMs, downlinkLoss, downlinkBitrate };
+}
