@@ -90,11 +90,12 @@ export interface TileMedia {
 export async function tileMedia(page: Page, venueId: string): Promise<TileMedia> {
   return page.evaluate(async (id) => {
     const video = document.querySelector<HTMLVideoElement>(`[data-testid="tile-${id}"] video`);
+    const audio = document.querySelector<HTMLAudioElement>(`[data-testid="audio-${id}"]`);
     const result = { present: Boolean(video), videoWidth: 0, framesDecoded: 0, videoBytes: 0, audioBytes: 0, trackIds: [] as string[] };
     if (!video) return result;
     result.videoWidth = video.videoWidth;
-    const stream = video.srcObject instanceof MediaStream ? video.srcObject : null;
-    const ids = new Set((stream?.getTracks() ?? []).map((t) => t.id));
+    const tracks = [video, audio].flatMap((el) => (el?.srcObject instanceof MediaStream ? el.srcObject.getTracks() : []));
+    const ids = new Set(tracks.map((t) => t.id));
     result.trackIds = [...ids];
     const pcs = (window as unknown as { __testPeerConnections: RTCPeerConnection[] }).__testPeerConnections;
     for (const pc of pcs) {

@@ -1,5 +1,7 @@
 import type { UnknownAction } from '@reduxjs/toolkit';
 import {
+  controlStateReceived,
+  venueStatsReceived,
   localMediaChanged,
   meetingErrored,
   meetingJoined,
@@ -52,10 +54,19 @@ export class ConsoleServices {
         participantLeft: (id) => dispatch(participantLeft(id)),
         tracksChanged: (participantId, kinds) => dispatch(participantTracksChanged({ participantId, ...kinds })),
         localChanged: (kinds) => dispatch(localMediaChanged(kinds)),
+        controlChanged: (control) => dispatch(controlStateReceived(control)),
+        stats: (venues) => dispatch(venueStatsReceived(venues)),
         ended: (reason) =>
           dispatch(
             meetingLeft({
-              notice: reason === 'replaced' ? { key: 'meeting.replaced' } : reason === 'ended' ? { key: 'meeting.ended' } : null,
+              notice:
+                reason === 'replaced'
+                  ? { key: 'meeting.replaced' }
+                  : reason === 'ended'
+                    ? { key: 'meeting.ended' }
+                    : reason === 'removed'
+                      ? { key: 'meeting.removed' }
+                      : null,
             }),
           ),
         error: (message) => dispatch(meetingErrored({ key: 'meeting.error', message })),

@@ -1,19 +1,36 @@
 import { Device, type types } from 'mediasoup-client';
-import type { ConsumerInfo, MediaSource, ParticipantInfo } from '../../../signaling/src/protocol/index.ts';
+import type {
+  ChairCommand,
+  ConsumerInfo,
+  ControlState,
+  MediaSource,
+  ParticipantInfo,
+  ResponseData,
+  VenueStatus,
+} from '../../../signaling/src/protocol/index.ts';
 import { RequestError, type SignalingClient } from './SignalingClient.ts';
 import { wire } from './wire.ts';
+
+/** Camera simulcast: three VP8 layers; each pane receives the layer its size needs. */
+const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
+  { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { scaleResolutionDownBy: 2, maxBitrate: 400_000 },
+  { scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
+];
 
 export type SessionStatus = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'media-restarting';
 
 export interface MediaSessionListener {
   status(status: SessionStatus): void;
-  joined(info: { meetingId: string; title: string; participantId: string; participants: ParticipantInfo[] }): void;
+  joined(info: Omit<ResponseData['meeting.join'], 'routerRtpCapabilities'>): void;
+  controlChanged(control: ControlState): void;
+  stats(venues: VenueStatus[]): void;
   participantJoined(p: ParticipantInfo): void;
   participantLeft(participantId: string): void;
   /** The set of tracks of a participant changed (read them with remoteStream()). */
   tracksChanged(participantId: string, kinds: { audio: boolean; video: boolean }): void;
   localChanged(kinds: { audio: boolean; video: boolean }): void;
-  ended(reason: 'replaced' | 'ended' | 'left'): void;
+  ended(reason: 'replaced' | 'ended' | 'left' | 'removed'): void;
   error(message: string): void;
 }
 
@@ -32,7 +49,9 @@ export class MediaSession {
   readonly #listener: MediaSessionListener;
   readonly #disposers: (() => void)[] = [];
   readonly #consumers = new Map<string, RemoteConsumer>();
-  readonly #remoteStreams = new Map<string, MediaStream>();
+  readonly #remoteVideo = new Map<string, MediaStream>();
+  readonly #remoteAudio = new Map<string, MediaStream>();
+  readonly #producers = new Map<MediaSource, types.Producer>();
   #meetingId: string | undefined;
   #localStream: MediaStream | undefined;
   #sendTransport: types.Transport | undefined;
@@ -52,6 +71,9 @@ export class MediaSession {
       s.on('consumer.closed', ({ consumerId }) => this.#consumerClosed(consumerId)),
       s.on('media.reset', ({ routerRtpCapabilities }) => void this.#mediaReset(routerRtpCapabilities)),
       s.on('meeting.ended', () => this.#end('ended')),
+      s.on('meeting.removed', () => this.#end('removed')),
+      s.on('meeting.state', ({ control }) => this.#listener.controlChanged(control)),
+      s.on('meeting.stats', ({ venues }) => this.#listener.stats(venues)),
       s.on('session.replaced', () => this.#end('replaced')),
       s.onConnection((state) => this.#onConnection(state)),
     );
@@ -61,8 +83,34 @@ export class MediaSession {
     return this.#localStream;
   }
 
-  remoteStream(participantId: string): MediaStream | undefined {
-    return this.#remoteStreams.get(participantId);
+  /** The video of a remote venue (for a pane) and its audio (for an audio element). */
+  remoteVideo(participantId: string): MediaStream | undefined {
+    return this.#remoteVideo.get(participantId);
+  }
+
+  remoteAudio(participantId: string): MediaStream | undefined {
+    return this.#remoteAudio.get(participantId);
+  }
+
+  /** Mutes or unmutes this venue's microphone (the server refuses while the chair has muted it). */
+  async setMicMuted(muted: boolean): Promise<void> {
+    await this.#signaling.request('venue.mute', { muted });
+  }
+
+  async setCameraOff(off: boolean): Promise<void> {
+    const producer = this.#producers.get('camera');
+    if (!producer) return;
+    if (off) producer.pause();
+    else producer.resume();
+    await this.#signaling.request(off ? 'producer.pause' : 'producer.resume', { producerId: producer.id });
+  }
+
+  async raiseHand(raised: boolean): Promise<void> {
+    await this.#signaling.request('venue.hand', { raised });
+  }
+
+  async chair(command: ChairCommand): Promise<void> {
+    await this.#signaling.request('chair.command', { command });
   }
 
   async join(meetingId: string): Promise<void> {
@@ -119,13 +167,9 @@ export class MediaSession {
     try {
       const joined = await this.#signaling.request('meeting.join', { meetingId });
       if (generation !== this.#generation) return;
-      this.#listener.joined({
-        meetingId: joined.meetingId,
-        title: joined.title,
-        participantId: joined.participantId,
-        participants: joined.participants,
-      });
-      await this.#connectMedia(joined.routerRtpCapabilities, generation);
+      const { routerRtpCapabilities, ...info } = joined;
+      this.#listener.joined(info);
+      await this.#connectMedia(routerRtpCapabilities, generation);
     } catch (error) {
       if (generation !== this.#generation) return;
       this.#fail(error);
@@ -165,8 +209,14 @@ export class MediaSession {
     for (const track of this.#localStream?.getTracks() ?? []) {
       const source: MediaSource = track.kind === 'video' ? 'camera' : 'microphone';
       if (!device.canProduce(track.kind === 'video' ? 'video' : 'audio')) continue;
-      await send.produce({ track, appData: { source }, stopTracks: false });
+      const producer = await send.produce({
+        track,
+        appData: { source },
+        stopTracks: false,
+        ...(source === 'camera' ? { encodings: SIMULCAST_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
+      });
       if (generation !== this.#generation) return;
+      this.#producers.set(source, producer);
     }
   }
 
@@ -185,10 +235,11 @@ export class MediaSession {
         return;
       }
       this.#consumers.set(consumer.id, { consumer, participantId: info.participantId });
-      let stream = this.#remoteStreams.get(info.participantId);
+      const streams = info.kind === 'video' ? this.#remoteVideo : this.#remoteAudio;
+      let stream = streams.get(info.participantId);
       if (!stream) {
         stream = new MediaStream();
-        this.#remoteStreams.set(info.participantId, stream);
+        streams.set(info.participantId, stream);
       }
       stream.addTrack(consumer.track);
       this.#tracksChanged(info.participantId);
@@ -203,28 +254,29 @@ export class MediaSession {
     if (!entry) return;
     this.#consumers.delete(consumerId);
     entry.consumer.close();
-    this.#remoteStreams.get(entry.participantId)?.removeTrack(entry.consumer.track);
+    this.#remoteVideo.get(entry.participantId)?.removeTrack(entry.consumer.track);
+    this.#remoteAudio.get(entry.participantId)?.removeTrack(entry.consumer.track);
     this.#tracksChanged(entry.participantId);
   }
 
   #participantLeft(participantId: string): void {
     for (const [id, entry] of this.#consumers) if (entry.participantId === participantId) this.#consumerClosed(id);
-    this.#remoteStreams.delete(participantId);
+    this.#remoteVideo.delete(participantId);
+    this.#remoteAudio.delete(participantId);
     this.#listener.participantLeft(participantId);
   }
 
   #tracksChanged(participantId: string): void {
-    const stream = this.#remoteStreams.get(participantId);
     this.#listener.tracksChanged(participantId, {
-      audio: (stream?.getAudioTracks().length ?? 0) > 0,
-      video: (stream?.getVideoTracks().length ?? 0) > 0,
+      audio: (this.#remoteAudio.get(participantId)?.getAudioTracks().length ?? 0) > 0,
+      video: (this.#remoteVideo.get(participantId)?.getVideoTracks().length ?? 0) > 0,
     });
   }
 
   async #mediaReset(routerRtpCapabilities: unknown): Promise<void> {
     if (!this.#meetingId) return;
     this.#listener.status('media-restarting');
-    const participants = [...this.#remoteStreams.keys()];
+    const participants = [...new Set([...this.#remoteVideo.keys(), ...this.#remoteAudio.keys()])];
     this.#teardownMedia();
     for (const id of participants) this.#tracksChanged(id);
     try {
@@ -244,7 +296,7 @@ export class MediaSession {
     }
   }
 
-  #end(reason: 'replaced' | 'ended'): void {
+  #end(reason: 'replaced' | 'ended' | 'removed'): void {
     this.#meetingId = undefined;
     this.#teardownMedia();
     this.#listener.ended(reason);
@@ -265,7 +317,9 @@ export class MediaSession {
     this.#generation++;
     for (const { consumer } of this.#consumers.values()) consumer.close();
     this.#consumers.clear();
-    this.#remoteStreams.clear();
+    this.#remoteVideo.clear();
+    this.#remoteAudio.clear();
+    this.#producers.clear();
     this.#sendTransport?.close();
     this.#recvTransport?.close();
     this.#sendTransport = undefined;

@@ -1,9 +1,14 @@
 import { useTranslation } from 'react-i18next';
 import { useAppDispatch, useAppSelector } from '../../app/hooks.ts';
 import { useServices } from '../../app/MediaContext.ts';
+import { initialControlState, screenFor } from '../../../../signaling/src/protocol/index.ts';
 import { selectUser } from '../auth/authSlice.ts';
+import { AudioSinks } from './AudioSinks.tsx';
+import { ChairPanel } from './ChairPanel.tsx';
 import { selectMeeting, selectRemoteVenues } from './meetingSlice.ts';
 import { leaveMeeting } from './meetingThunks.ts';
+import { ScreenView } from './ScreenView.tsx';
+import { VenueToolbar } from './VenueToolbar.tsx';
 import { VideoTile } from './VideoTile.tsx';
 
 export function MeetingPage() {
@@ -14,6 +19,15 @@ export function MeetingPage() {
   const venues = useAppSelector(selectRemoteVenues);
   const user = useAppSelector(selectUser);
   const media = services.connected ? services.media : undefined;
+  const selfVenue = user?.venueId ?? '';
+  const chairVenueId = meeting.chairVenueId ?? '';
+  const names = new Map(meeting.invited.map((v) => [v.venueId, v.venueName]));
+  const presentIds = new Set([selfVenue, ...venues.map((v) => v.venueId)]);
+  const control = meeting.control ?? initialControlState({ muteOnJoin: false, invited: [], chairVenueId });
+  const screen = screenFor(control, selfVenue, {
+    chairVenueId,
+    present: meeting.invited.map((v) => v.venueId).filter((id) => presentIds.has(id)),
+  });
 
   const banner =
     meeting.status === 'joining'
@@ -23,6 +37,7 @@ export function MeetingPage() {
         : meeting.status === 'media-restarting'
           ? t('meeting.mediaRestarting')
           : null;
+  const notice = meeting.notice;
 
   return (
     <section className="meeting" data-testid="meeting-page" data-status={meeting.status}>
@@ -38,31 +53,29 @@ export function MeetingPage() {
           {banner}
         </p>
       )}
-      {meeting.notice && 'message' in meeting.notice && (
-        <p className="error" role="alert">
-          {t(meeting.notice.key, { message: meeting.notice.message })}
+      {notice && (
+        <p className="error" role="alert" data-testid="meeting-notice" data-key={notice.key}>
+          {'message' in notice ? t(notice.key, { message: notice.message }) : t(notice.key)}
         </p>
       )}
-      <div className="grid">
-        <VideoTile
-          local
-          venueId={user?.venueId ?? 'local'}
-          label={`${t('meeting.local')} · ${user?.displayName ?? ''}`}
-          stream={media?.localStream}
-          hasVideo={meeting.local.video}
-          version={`${meeting.local.audio}-${meeting.local.video}`}
-        />
-        {venues.map((v) => (
+      <VenueToolbar names={names} />
+      <div className="meeting-body">
+        <div className="stage">
+          <ScreenView screen={screen} venues={venues} names={names} />
           <VideoTile
-            key={v.id}
-            venueId={v.venueId}
-            label={v.venueName}
-            stream={media?.remoteStream(v.id)}
-            hasVideo={v.video}
-            version={`${v.audio}-${v.video}`}
+            local
+            testId="tile-local"
+            venueId={selfVenue}
+            label={`${t('meeting.local')} · ${names.get(selfVenue) ?? user?.displayName ?? ''}`}
+            stream={media?.localStream}
+            hasVideo={meeting.local.video && !meeting.local.cameraOff}
+            version={`${meeting.local.audio}-${meeting.local.video}`}
+            className="local-preview"
           />
-        ))}
+        </div>
+        {meeting.isChair && <ChairPanel names={names} />}
       </div>
+      <AudioSinks venues={venues} />
       {venues.length === 0 && meeting.status === 'joined' && <p className="muted">{t('meeting.noOthers')}</p>}
     </section>
   );

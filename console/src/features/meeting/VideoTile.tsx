@@ -1,15 +1,18 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 
-/** One venue's picture (and sound, for remote venues). The stream itself never enters the store. */
+/** One venue's picture. The stream itself never enters the store. */
 export function VideoTile(props: {
   stream: MediaStream | undefined;
   label: string;
-  venueId: string;
+  venueId: string | null;
+  testId: string;
   local?: boolean;
   hasVideo: boolean;
+  placeholder?: string;
   /** Changes whenever the stream's tracks change, so the element is re-bound. */
   version: string;
+  className?: string;
 }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLVideoElement>(null);
@@ -20,10 +23,14 @@ export function VideoTile(props: {
     if (props.stream) el.play().catch(() => undefined);
   }, [props.stream, props.version]);
   return (
-    <figure className={`tile${props.local ? ' tile-local' : ''}`} data-testid={props.local ? 'tile-local' : `tile-${props.venueId}`}>
-      <video ref={ref} autoPlay playsInline muted={props.local} />
-      {!props.hasVideo && <div className="tile-placeholder">{t('meeting.noVideo')}</div>}
-      <figcaption>{props.label}</figcaption>
+    <figure
+      className={`tile${props.local ? ' tile-local' : ''}${props.className ? ` ${props.className}` : ''}`}
+      data-testid={props.testId}
+      data-venue={props.venueId ?? ''}
+    >
+      <video ref={ref} autoPlay playsInline muted />
+      {!props.hasVideo && <div className="tile-placeholder">{props.placeholder ?? t('meeting.noVideo')}</div>}
+      {props.label && <figcaption>{props.label}</figcaption>}
     </figure>
   );
 }

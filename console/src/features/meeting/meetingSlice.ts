@@ -1,5 +1,11 @@
 import { createEntityAdapter, createSlice, type PayloadAction } from '@reduxjs/toolkit';
-import type { ParticipantInfo } from '../../../../signaling/src/protocol/index.ts';
+import type {
+  ControlState,
+  MeetingKind,
+  ParticipantInfo,
+  ResponseData,
+  VenueStatus,
+} from '../../../../signaling/src/protocol/index.ts';
 import type { SessionStatus } from '../../services/MediaSession.ts';
 
 export interface RemoteVenue extends ParticipantInfo {
@@ -8,7 +14,7 @@ export interface RemoteVenue extends ParticipantInfo {
 }
 
 export type MeetingNotice =
-  | { key: 'meeting.replaced' | 'meeting.ended' }
+  | { key: 'meeting.replaced' | 'meeting.ended' | 'meeting.removed' | 'meeting.mutedByChair' }
   | { key: 'meeting.error' | 'meeting.cameraFailed'; message: string };
 
 const participantsAdapter = createEntityAdapter<RemoteVenue>({
@@ -20,7 +26,14 @@ export interface MeetingState {
   meetingId: string | null;
   title: string;
   selfId: string | null;
-  local: { audio: boolean; video: boolean };
+  kind: MeetingKind;
+  chairVenueId: string | null;
+  isChair: boolean;
+  invited: { venueId: string; venueName: string }[];
+  control: ControlState | null;
+  /** The chair's status board, by venue id. */
+  stats: Record<string, VenueStatus>;
+  local: { audio: boolean; video: boolean; micMuted: boolean; cameraOff: boolean; handRaised: boolean };
   participants: ReturnType<typeof participantsAdapter.getInitialState>;
   notice: MeetingNotice | null;
 }
@@ -30,7 +43,13 @@ const initialState: MeetingState = {
   meetingId: null,
   title: '',
   selfId: null,
-  local: { audio: false, video: false },
+  kind: 'group',
+  chairVenueId: null,
+  isChair: false,
+  invited: [],
+  control: null,
+  stats: {},
+  local: { audio: false, video: false, micMuted: false, cameraOff: false, handRaised: false },
   participants: participantsAdapter.getInitialState(),
   notice: null,
 };
@@ -47,10 +66,16 @@ export const meetingSlice = createSlice({
     sessionStatusChanged(state, action: PayloadAction<SessionStatus>) {
       state.status = action.payload;
     },
-    meetingJoined(state, action: PayloadAction<{ meetingId: string; title: string; participantId: string; participants: ParticipantInfo[] }>) {
-      state.meetingId = action.payload.meetingId;
-      state.title = action.payload.title;
-      state.selfId = action.payload.participantId;
+    meetingJoined(state, action: PayloadAction<Omit<ResponseData['meeting.join'], 'routerRtpCapabilities'>>) {
+      const p = action.payload;
+      state.meetingId = p.meetingId;
+      state.title = p.title;
+      state.selfId = p.participantId;
+      state.kind = p.kind;
+      state.chairVenueId = p.chairVenueId;
+      state.isChair = p.isChair;
+      state.invited = p.invited;
+      state.control = p.control;
       participantsAdapter.setAll(
         state.participants,
         action.payload.participants.map((p) => ({ ...p, audio: false, video: false })),
@@ -70,7 +95,16 @@ export const meetingSlice = createSlice({
       participantsAdapter.updateOne(state.participants, { id: participantId, changes: { audio, video } });
     },
     localMediaChanged(state, action: PayloadAction<{ audio: boolean; video: boolean }>) {
-      state.local = action.payload;
+      state.local = { ...state.local, ...action.payload };
+    },
+    localControlsChanged(state, action: PayloadAction<Partial<{ micMuted: boolean; cameraOff: boolean; handRaised: boolean }>>) {
+      state.local = { ...state.local, ...action.payload };
+    },
+    controlStateReceived(state, action: PayloadAction<ControlState>) {
+      if (!state.control || action.payload.version >= state.control.version) state.control = action.payload;
+    },
+    venueStatsReceived(state, action: PayloadAction<VenueStatus[]>) {
+      state.stats = Object.fromEntries(action.payload.map((v) => [v.venueId, v]));
     },
     meetingLeft(state, action: PayloadAction<{ notice: MeetingNotice | null }>) {
       return { ...initialState, local: state.local, notice: action.payload.notice };
@@ -95,6 +129,9 @@ export const {
   participantLeft,
   participantTracksChanged,
   localMediaChanged,
+  localControlsChanged,
+  controlStateReceived,
+  venueStatsReceived,
   meetingLeft,
   meetingErrored,
   noticeDismissed,
