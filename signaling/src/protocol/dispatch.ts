@@ -304,6 +304,29 @@ export interface IncidentDetail {
   timeline: TimelineEntry[];
 }
 
+/** A task as its department sees it, with what it needs to know of the incident. */
+export interface DepartmentTask {
+  task: Task;
+  incident: Pick<Incident, 'id' | 'number' | 'title' | 'type' | 'level' | 'locationText' | 'state'>;
+}
+
+export interface DutySheet {
+  day: string;
+  entries: DutySheetEntry[];
+}
+
+export interface DepartmentReport {
+  from: string;
+  to: string;
+  rows: DepartmentReportRow[];
+}
+
+/** What an inbound SMS did. */
+export type InboundSmsOutcome =
+  | { kind: 'acknowledged'; taskId: string }
+  | { kind: 'incident'; incidentId: string; created: boolean }
+  | { kind: 'ignored'; reason: string };
+
 export interface EmergencyMeetingResult {
   meetingId: string;
   invitedVenueIds: string[];
