@@ -1,4 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -35,18 +38,33 @@ const RECORD_PEER_CONNECTIONS = `
 })();
 `;
 
+const CLIP_DIR = path.resolve(import.meta.dirname, '../../var/test-media');
+
+/** A small looping camera clip (320×240, 15 fps) so that many browsers fit on two cores. */
+async function lowResClip(): Promise<string> {
+  const file = path.join(CLIP_DIR, 'camera-320x240.y4m');
+  if (!existsSync(file)) {
+    await mkdir(CLIP_DIR, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp.y4m`;
+    await promisify(execFile)('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=15', '-t', '4', '-pix_fmt', 'yuv420p', tmp]);
+    await rename(tmp, file);
+  }
+  return file;
+}
+
 export interface VenueBrowser {
   context: BrowserContext;
   page: Page;
   close(): Promise<void>;
 }
 
-export async function launchVenue(baseUrl: string, options: { lang?: string } = {}): Promise<VenueBrowser> {
+export async function launchVenue(baseUrl: string, options: { lang?: string; lowRes?: boolean } = {}): Promise<VenueBrowser> {
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'yilian-chromium-'));
+  const extra = options.lowRes ? [`--use-file-for-fake-video-capture=${await lowResClip()}`] : [];
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extra],
     locale: options.lang ?? 'zh-CN',
     viewport: { width: 1280, height: 800 },
   });
@@ -91,9 +109,7 @@ export async function tileMedia(page: Page, venueId: string): Promise<TileMedia>
   return page.evaluate(async (id) => {
     const video = document.querySelector<HTMLVideoElement>(`[data-testid="tile-${id}"] video`);
     const audio = document.querySelector<HTMLAudioElement>(`[data-testid="audio-${id}"]`);
-    const result = { present: Boolean(video), videoWidth: 0, framesDecoded: 0, videoBytes: 0, audioBytes: 0, trackIds: [] as string[] };
-    if (!video) return result;
-    result.videoWidth = video.videoWidth;
+    const result = { present: Boolean(video), videoWidth: video?.videoWidth ?? 0, framesDecoded: 0, videoBytes: 0, audioBytes: 0, trackIds: [] as string[] };
     const tracks = [video, audio].flatMap((el) => (el?.srcObject instanceof MediaStream ? el.srcObject.getTracks() : []));
     const ids = new Set(tracks.map((t) => t.id));
     result.trackIds = [...ids];

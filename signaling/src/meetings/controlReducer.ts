@@ -44,6 +44,7 @@ export function applyChairCommand(state: ControlState, command: ChairCommand, ct
       if (command.venueId) requireInvited(command.venueId);
       next.broadcast = command.venueId;
       next.layout = null;
+      next.rollCall = null;
       if (state.polling?.target === 'broadcast') next.polling = null;
       next.voiceActivated = false;
       return next;
@@ -55,6 +56,7 @@ export function applyChairCommand(state: ControlState, command: ChairCommand, ct
     case 'layout':
       command.layout?.panes.forEach((v) => v && requireInvited(v));
       next.layout = command.layout;
+      if (command.layout) next.rollCall = null;
       if (command.layout && state.polling?.target === 'broadcast') next.polling = null;
       return next;
     case 'startPolling': {
