@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, connectSocket, login, request, startStack, type Stack } from './helpers/stack.ts';
-import { joinThroughUi, launchVenue, loginThroughUi, tileMedia, waitForLiveMedia, type VenueBrowser } from './helpers/browser.ts';
+import { joinThroughUi, launchVenue, loginThroughUi, tileMedia, waitForLiveMedia, waitForVideo, type VenueBrowser } from './helpers/browser.ts';
 
 /** The venue ids shown in the main screen's panes of a page, in pane order. */
 async function screenVenues(page: Page): Promise<string[]> {
@@ -12,20 +12,6 @@ async function screenVenues(page: Page): Promise<string[]> {
 async function expectScreen(page: Page, venues: string[], timeout = 10_000): Promise<void> {
   await expect.poll(() => screenVenues(page), { timeout }).toEqual(venues);
   for (const v of venues) await waitForVideo(page, v);
-}
-
-async function waitForVideo(page: Page, venueId: string): Promise<void> {
-  let first = -1;
-  await expect
-    .poll(
-      async () => {
-        const m = await tileMedia(page, venueId);
-        if (first < 0 && m.framesDecoded > 0) first = m.framesDecoded;
-        return first >= 0 && m.framesDecoded > first && m.videoWidth > 0;
-      },
-      { timeout: 15_000, interval: 200 },
-    )
-    .toBe(true);
 }
 
 /** Audio bytes received from a venue on a page, sampled every 100 ms; returns when they last rose. */

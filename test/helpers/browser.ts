@@ -153,3 +153,17 @@ export async function waitForLiveMedia(page: Page, venueId: string, timeoutMs = 
   }
   throw new Error(`no live media from ${venueId} within ${timeoutMs} ms: ${JSON.stringify(last)}`);
 }
+
+/** Waits until the page decodes a venue's video (frames rising, width > 0), whatever its audio does. */
+export async function waitForVideo(page: Page, venueId: string, timeoutMs = 15_000): Promise<void> {
+  const started = Date.now();
+  let first = -1;
+  let last: TileMedia | undefined;
+  while (Date.now() - started < timeoutMs) {
+    last = await tileMedia(page, venueId);
+    if (first < 0 && last.framesDecoded > 0) first = last.framesDecoded;
+    else if (first >= 0 && last.framesDecoded > first && last.videoWidth > 0) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no video decoded from ${venueId} within ${timeoutMs} ms: ${JSON.stringify(last)}`);
+}
