@@ -15,6 +15,6 @@ export const api = createApi({
       return headers;
     },
   }),
-  tagTypes: ['Meeting', 'Venue'],
+  tagTypes: ['Meeting', 'Venue', 'Group'],
   endpoints: () => ({}),
 });

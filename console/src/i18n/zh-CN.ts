@@ -103,6 +103,29 @@ export const zhCN = {
     bitrate: '码率',
     actions: '操作',
   },
+  schedule: {
+    new: '新建会议',
+    title: '新建会议',
+    meetingTitle: '会议名称',
+    kind: '会议类型',
+    kinds: { full: '全网会议', group: '分组会议', adhoc: '自助会议' },
+    startsAt: '开始时间（留空为立即开始）',
+    group: '会场分组',
+    noGroup: '不使用分组',
+    search: '搜索会场',
+    selected: '已选 {{count}} 个会场',
+    create: '创建',
+    cancel: '取消',
+  },
+  groups: {
+    title: '会场分组',
+    count: '{{count}} 个会场',
+    new: '新建分组',
+    edit: '编辑',
+    delete: '删除',
+    name: '分组名称',
+    save: '保存分组',
+  },
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
