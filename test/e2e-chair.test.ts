@@ -187,4 +187,35 @@ describe('chair control of a county meeting in real Chromium', () => {
     }
     expect(await chair().getByTestId('status-tw01').getAttribute('data-muted')).toBe('false');
   });
+
+  it('removes a venue, which cannot come back, and a locked meeting admits nobody new', async () => {
+    await click('chair-remove-d015');
+    await expect.poll(() => page('d015').getByTestId('meeting-notice').getAttribute('data-key')).toBe('meeting.removed');
+    await expect.poll(() => chair().getByTestId('status-d015').getAttribute('data-online')).toBe('false');
+    const d015 = await login(stack.baseUrl, 'd015');
+    const socket = await connectSocket(stack.baseUrl, d015.token);
+    try {
+      expect(await request(socket, 'meeting.join', { meetingId })).toMatchObject({ ok: false, error: { code: 'meeting_locked' } });
+    } finally {
+      socket.close();
+    }
+
+    await click('chair-lock-toggle');
+    await page('tw02').getByTestId('leave-meeting').click();
+    await page('tw02').getByTestId(`join-${meetingId}`).click();
+    await expect.poll(() => page('tw02').getByTestId('meeting-notice').getAttribute('data-code')).toBe('meeting_locked');
+    await click('chair-lock-toggle');
+    await page('tw02').getByTestId(`join-${meetingId}`).click();
+    await page('tw02').locator('[data-testid="meeting-page"][data-status="joined"]').waitFor({ timeout: 20_000 });
+  });
+
+  it('ends the meeting for every venue', async () => {
+    await click('chair-end-meeting');
+    for (const v of ['tw01', 'tw02']) {
+      await expect.poll(() => page(v).getByTestId('meeting-notice').getAttribute('data-key')).toBe('meeting.ended');
+    }
+    const { token } = await login(stack.baseUrl, 'tw01');
+    const meetings = await api<{ meetings: { id: string; status: string }[] }>(stack.baseUrl, token, 'GET', '/api/meetings');
+    expect(meetings.body.meetings.find((m) => m.id === meetingId)?.status).toBe('ended');
+  });
 });

@@ -5,6 +5,7 @@ import { MeetingPage } from './features/meeting/MeetingPage.tsx';
 import { selectMeeting } from './features/meeting/meetingSlice.ts';
 import { MeetingList } from './features/meetings/MeetingList.tsx';
 import { Header } from './features/shell/Header.tsx';
+import { NoticeBar } from './features/meeting/NoticeBar.tsx';
 
 export function App() {
   const token = useAppSelector(selectToken);
@@ -13,7 +14,10 @@ export function App() {
   return (
     <div className="shell">
       <Header />
-      <main className="content">{meeting.meetingId ? <MeetingPage /> : <MeetingList />}</main>
+      <main className="content">
+        <NoticeBar />
+        {meeting.meetingId ? <MeetingPage /> : <MeetingList />}
+      </main>
     </div>
   );
 }

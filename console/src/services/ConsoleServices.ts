@@ -69,7 +69,7 @@ export class ConsoleServices {
                       : null,
             }),
           ),
-        error: (message) => dispatch(meetingErrored({ key: 'meeting.error', message })),
+        error: (message, code) => dispatch(meetingErrored({ key: 'meeting.error', message, code })),
       },
     });
   }

@@ -31,7 +31,7 @@ export interface MediaSessionListener {
   tracksChanged(participantId: string, kinds: { audio: boolean; video: boolean }): void;
   localChanged(kinds: { audio: boolean; video: boolean }): void;
   ended(reason: 'replaced' | 'ended' | 'left' | 'removed'): void;
-  error(message: string): void;
+  error(message: string, code?: string): void;
 }
 
 interface RemoteConsumer {
@@ -304,7 +304,7 @@ export class MediaSession {
 
   #fail(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
-    this.#listener.error(message);
+    this.#listener.error(message, error instanceof RequestError ? error.code : undefined);
     // A dropped connection is retried by the reconnect handler; anything else ends the attempt.
     if (!(error instanceof RequestError && (error.code === 'disconnected' || error.code === 'timeout'))) {
       this.#meetingId = undefined;

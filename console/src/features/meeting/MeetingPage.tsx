@@ -37,7 +37,6 @@ export function MeetingPage() {
         : meeting.status === 'media-restarting'
           ? t('meeting.mediaRestarting')
           : null;
-  const notice = meeting.notice;
 
   return (
     <section className="meeting" data-testid="meeting-page" data-status={meeting.status}>
@@ -51,11 +50,6 @@ export function MeetingPage() {
       {banner && (
         <p className="banner" role="status">
           {banner}
-        </p>
-      )}
-      {notice && (
-        <p className="error" role="alert" data-testid="meeting-notice" data-key={notice.key}>
-          {'message' in notice ? t(notice.key, { message: notice.message }) : t(notice.key)}
         </p>
       )}
       <VenueToolbar names={names} />

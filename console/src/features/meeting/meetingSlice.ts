@@ -15,7 +15,7 @@ export interface RemoteVenue extends ParticipantInfo {
 
 export type MeetingNotice =
   | { key: 'meeting.replaced' | 'meeting.ended' | 'meeting.removed' | 'meeting.mutedByChair' }
-  | { key: 'meeting.error' | 'meeting.cameraFailed'; message: string };
+  | { key: 'meeting.error' | 'meeting.cameraFailed'; message: string; code?: string };
 
 const participantsAdapter = createEntityAdapter<RemoteVenue>({
   sortComparer: (a, b) => a.venueId.localeCompare(b.venueId),
@@ -107,7 +107,8 @@ export const meetingSlice = createSlice({
       state.stats = Object.fromEntries(action.payload.map((v) => [v.venueId, v]));
     },
     meetingLeft(state, action: PayloadAction<{ notice: MeetingNotice | null }>) {
-      return { ...initialState, local: state.local, notice: action.payload.notice };
+      // A refusal reported just before leaving stays visible.
+      return { ...initialState, local: state.local, notice: action.payload.notice ?? state.notice };
     },
     meetingErrored(state, action: PayloadAction<MeetingNotice>) {
       state.notice = action.payload;

@@ -16,7 +16,7 @@ export const leaveMeeting = createAppAsyncThunk('meeting/leave', async (_: void,
 const reportRefusal = (dispatch: (a: ReturnType<typeof meetingErrored>) => unknown, error: unknown) => {
   const code = error instanceof RequestError ? error.code : 'internal';
   const message = error instanceof Error ? error.message : String(error);
-  dispatch(meetingErrored(code === 'muted_by_chair' ? { key: 'meeting.mutedByChair' } : { key: 'meeting.error', message }));
+  dispatch(meetingErrored(code === 'muted_by_chair' ? { key: 'meeting.mutedByChair' } : { key: 'meeting.error', message, code }));
 };
 
 export const setMicMuted = createAppAsyncThunk('meeting/mic', async (muted: boolean, { dispatch, extra }) => {
