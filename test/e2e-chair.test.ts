@@ -149,6 +149,19 @@ describe('chair control of a county meeting in real Chromium', () => {
     await click('chair-polling-stop');
   });
 
+  it('switches the broadcast to the active speaker with voice-activated switching', async () => {
+    if (await chair().getByTestId('chair-stop-broadcast').count()) await click('chair-stop-broadcast');
+    await expect.poll(async () => (await screenVenues(page('tw01'))).length).toBe(4); // gallery: nobody broadcast
+    await click('chair-voice-toggle');
+    // Every venue's fake microphone beeps; the SFU's active speaker observer picks one of them.
+    await expect.poll(async () => (await screenVenues(page('tw01'))).length, { timeout: 10_000 }).toBe(1);
+    const [speaker] = await screenVenues(page('tw01'));
+    expect(['hall', 'tw02', 'tw03', 'd015']).toContain(speaker);
+    await click('chair-voice-toggle');
+    await click('chair-stop-broadcast');
+    await expect.poll(async () => (await screenVenues(page('tw01'))).length).toBe(4);
+  });
+
   it('shows each venue packet loss and round-trip time on the chair status board', async () => {
     for (const v of ['tw01', 'tw02', 'tw03', 'd015']) {
       const row = chair().getByTestId(`status-${v}`);
