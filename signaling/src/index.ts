@@ -40,7 +40,9 @@ const lines = [
   '',
   'Yilian is running.',
   `  Console (this machine):  http://localhost:${server.httpPort}/`,
-  server.httpsPort ? `  Console (other venues):  https://<this machine's address>:${server.httpsPort}/  (self-signed certificate unless TLS_CERT_FILE is set)` : '',
+  server.httpsPort
+    ? `  Console (other venues):  https://${config.sfu.announcedAddress ?? 'this-machine'}:${server.httpsPort}/  (self-signed certificate unless TLS_CERT_FILE is set)`
+    : '',
   `  Media (mediasoup):       UDP/TCP ${config.sfu.rtcPortBase}-${config.sfu.rtcPortBase + config.sfu.numWorkers - 1}, announced as ${config.sfu.announcedAddress ?? config.sfu.rtcListenIp}`,
   config.redisUrl ? '  Redis:                   external (REDIS_URL)' : `  Redis:                   embedded on 127.0.0.1:${config.embeddedRedisPort}, data in ${config.dataDir}/redis`,
   config.seedDemo
