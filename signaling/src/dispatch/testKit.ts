@@ -31,7 +31,8 @@ import { dispatchSmsFrom, forwardInboundSms } from './smsAdapter.ts';
 /**
  * Test harness of the dispatch domain: the real redis-server, the demo county seeded, the real
  * SMS service over SMPP to the SMSC simulator, the real MeetingService, and the dispatch REST
- * router behind the same error mapping as the app. `restart()` closes and re-creates the
+ * router behind the same error mapping as the app (and, for browser tests, a console bundle
+ * served from `staticDir`). `restart()` closes and re-creates the
  * DispatchService on the same Redis, as a server restart would.
  */
 export interface DispatchHarness {
@@ -51,7 +52,7 @@ export interface DispatchHarness {
 
 export const CENTRE_NUMBER = '12110';
 
-export async function startDispatchHarness(config: DispatchConfigInput = {}): Promise<DispatchHarness> {
+export async function startDispatchHarness(config: DispatchConfigInput = {}, options: { staticDir?: string } = {}): Promise<DispatchHarness> {
   configureLogging({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'error' });
   const cleanups: (() => Promise<void> | void)[] = [];
   try {
@@ -94,6 +95,7 @@ export async function startDispatchHarness(config: DispatchConfigInput = {}): Pr
       res.json(await auth.login(String(req.body.username), String(req.body.password), req.ip ?? 'unknown'));
     });
     app.use('/api/dispatch', createDispatchRouter({ dispatch: proxyTo(() => dispatch), authenticate: (t) => auth.authenticate(t) }));
+    if (options.staticDir) app.use(express.static(options.staticDir, { index: false }));
     app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
       const parseFailure = error instanceof SyntaxError && 'status' in error;
       const { status, body } = parseFailure ? { status: 400, body: { code: 'bad_request', message: 'request body is not valid JSON' } } : toErrorBody(error);
