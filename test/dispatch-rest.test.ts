@@ -148,6 +148,7 @@ describe('dispatch REST API: bad input changes nothing', () => {
     await expectRefused(d, 'PUT', '/rosters/2026-01-22/d999', good, 400, /unknown department/);
     await expectRefused(tokens['l-d024']!, 'PUT', '/rosters/2026-01-22/d024', good, 403, /only a dispatcher/);
     await expectRefused(d, 'GET', '/report?from=2026-02-01&to=2026-01-01', undefined, 400, /ends before it starts/);
+    await expectRefused(d, 'GET', '/report?from=2024-01-01&to=2026-01-01', undefined, 400, /longer than a year/);
 
     const before = await h.redis.xlen(keys.audit);
     const saved = await call(d, 'PUT', '/rosters/2026-01-22/d024', good);

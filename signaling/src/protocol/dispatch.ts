@@ -283,7 +283,8 @@ export type DepartmentContactsBody = z.infer<typeof departmentContactsBodySchema
 
 export const reportQuerySchema = z
   .object({ from: dayStringSchema, to: dayStringSchema })
-  .refine((q) => q.from <= q.to, 'the range ends before it starts');
+  .refine((q) => q.from <= q.to, 'the range ends before it starts')
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 366 * 86_400_000, 'the range is longer than a year');
 
 export const listIncidentsQuerySchema = z.object({
   state: z.enum(['open', 'all', ...incidentStateSchema.options]).default('all'),
