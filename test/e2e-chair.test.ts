@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, connectSocket, login, request, startStack, type Stack } from './helpers/stack.ts';
+import { readAuditRecords } from './helpers/audit.ts';
 import { joinThroughUi, launchVenue, loginThroughUi, tileMedia, waitForLiveMedia, waitForVideo, type VenueBrowser } from './helpers/browser.ts';
 
 /** The venue ids shown in the main screen's panes of a page, in pane order. */
@@ -199,6 +200,12 @@ describe('chair control of a county meeting in real Chromium', () => {
       socket.close();
     }
     expect(await chair().getByTestId('status-tw01').getAttribute('data-muted')).toBe('false');
+
+    // Both what the chair did and what the operator tried are in the audit log, with who and from where.
+    const entries = (await readAuditRecords(stack.server.redis)).map((r) => JSON.parse(r.fields.entry!) as Record<string, string>);
+    expect(entries).toContainEqual(expect.objectContaining({ actor: 'chair', action: 'chair.mute', source: expect.stringMatching(/127\.0\.0\.1/) }));
+    expect(entries).toContainEqual(expect.objectContaining({ actor: 'tw03', action: 'chair.muteAll.refused' }));
+    expect((await stack.server.audit.verify()).ok).toBe(true);
   });
 
   it('removes a venue, which cannot come back, and a locked meeting admits nobody new', async () => {

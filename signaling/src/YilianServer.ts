@@ -105,6 +105,7 @@ export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
       venues,
       controlStore: new ControlStore(this.redis),
       onEnded: (meeting) => meetings.markEnded(meeting, 'chair'),
+      audit: (entry) => this.audit.append(entry),
     });
     this.#stores = { users, venues, meetings: meetingStore, groups };
 

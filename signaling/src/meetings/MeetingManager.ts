@@ -4,6 +4,7 @@ import { notFound, venueBusy } from '../errors.ts';
 import type { Meeting, ResponseData, SessionUser } from '../protocol/index.ts';
 import type { ControlStore } from '../store/ControlStore.ts';
 import type { VenueStore } from '../store/VenueStore.ts';
+import type { AuditEntry } from '../audit/AuditLog.ts';
 import { MeetingRoom } from './MeetingRoom.ts';
 import { Participant, type Notify } from './Participant.ts';
 
@@ -13,6 +14,7 @@ export class MeetingManager {
   readonly #venues: VenueStore;
   readonly #controlStore: ControlStore;
   readonly #onEnded: (meeting: Meeting) => Promise<void>;
+  readonly #audit: (entry: AuditEntry) => Promise<void>;
   readonly #rooms = new Map<string, MeetingRoom>();
   readonly #queue = new KeyedQueue();
   readonly #logger: Logger;
@@ -25,7 +27,9 @@ export class MeetingManager {
     venues: VenueStore;
     controlStore: ControlStore;
     onEnded: (meeting: Meeting) => Promise<void>;
+    audit: (entry: AuditEntry) => Promise<void>;
   }) {
+    this.#audit = options.audit;
     this.#sfu = options.sfu;
     this.#venues = options.venues;
     this.#controlStore = options.controlStore;
@@ -54,6 +58,7 @@ export class MeetingManager {
   async join(
     user: SessionUser,
     meeting: Meeting,
+    source: string,
     notify: Notify,
   ): Promise<{ participant: Participant; room: MeetingRoom; response: ResponseData['meeting.join'] }> {
     const venueId = user.venueId;
@@ -75,7 +80,7 @@ export class MeetingManager {
       }
       // The previous one leaving may have emptied and closed the room.
       if (room.closed) room = await this.#getOrCreateRoom(meeting);
-      const participant = new Participant({ id: randomUUID(), venue, user, notify });
+      const participant = new Participant({ id: randomUUID(), venue, user, source, notify });
       const names = new Map((await this.#venues.list()).map((v) => [v.id, v.name]));
       const invited = meeting.invitedVenueIds.map((id) => ({ venueId: id, venueName: names.get(id) ?? id }));
       const response = await room.join(participant, invited);
@@ -93,7 +98,7 @@ export class MeetingManager {
   async #getOrCreateRoom(meeting: Meeting): Promise<MeetingRoom> {
     const existing = this.#rooms.get(meeting.id);
     if (existing && !existing.closed) return existing;
-    const room = await MeetingRoom.create({ meeting, sfu: this.#sfu, controlStore: this.#controlStore });
+    const room = await MeetingRoom.create({ meeting, sfu: this.#sfu, controlStore: this.#controlStore, audit: this.#audit });
     this.#rooms.set(meeting.id, room);
     room.once('@close', () => {
       if (this.#rooms.get(meeting.id) === room) this.#rooms.delete(meeting.id);

@@ -10,6 +10,7 @@ import {
   type VenueStatus,
 } from '../protocol/index.ts';
 import type { ControlStore } from '../store/ControlStore.ts';
+import type { AuditEntry } from '../audit/AuditLog.ts';
 import { applyMediaPolicy } from './mediaPolicy.ts';
 import { MeetingControl } from './MeetingControl.ts';
 import type { Participant } from './Participant.ts';
@@ -44,20 +45,28 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
   #statsTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  static async create(options: { meeting: Meeting; sfu: Sfu; controlStore: ControlStore }): Promise<MeetingRoom> {
+  static async create(options: {
+    meeting: Meeting;
+    sfu: Sfu;
+    controlStore: ControlStore;
+    audit: (entry: AuditEntry) => Promise<void>;
+  }): Promise<MeetingRoom> {
     const control = await MeetingControl.create({ meeting: options.meeting, store: options.controlStore });
     try {
       const media = await options.sfu.getOrCreateRoom(options.meeting.id);
-      return new MeetingRoom(options.meeting, options.sfu, media, control);
+      return new MeetingRoom(options.meeting, options.sfu, media, control, options.audit);
     } catch (error) {
       control.close();
       throw error;
     }
   }
 
-  private constructor(meeting: Meeting, sfu: Sfu, media: SfuRoom, control: MeetingControl) {
+  readonly #audit: (entry: AuditEntry) => Promise<void>;
+
+  private constructor(meeting: Meeting, sfu: Sfu, media: SfuRoom, control: MeetingControl, audit: (entry: AuditEntry) => Promise<void>) {
     super();
     this.meeting = meeting;
+    this.#audit = audit;
     this.#sfu = sfu;
     this.control = control;
     this.#logger = getLogger('MeetingRoom', { meetingId: meeting.id });
@@ -112,6 +121,7 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     await media.addPeer(participant.id);
     this.#participants.set(participant.id, participant);
     participant.once('@close', () => this.#participantLeft(participant));
+    this.#record(participant, 'meeting.join');
     for (const other of this.#participants.values()) {
       if (other !== participant) other.notify('participant.joined', { participant: participant.info() });
     }
@@ -185,8 +195,13 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
   }
 
   async chairCommand(p: Participant, command: ChairCommand): Promise<{ version: number }> {
-    if (!this.isChair(p)) throw forbidden('only the chair of this meeting can do that');
+    if (!this.isChair(p)) {
+      this.#record(p, `chair.${command.type}.refused`, { after: command });
+      throw forbidden('only the chair of this meeting can do that');
+    }
+    const before = this.control.state;
     const state = await this.control.command(command);
+    this.#record(p, `chair.${command.type}`, { before, after: { command, state } });
     if (command.type === 'remove') {
       const removed = this.participantByVenue(command.venueId);
       removed?.notify('meeting.removed', { meetingId: this.meeting.id });
@@ -262,6 +277,18 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     });
   }
 
+  /** Appends to the hash-chained audit log; a failure to audit is logged loudly, never swallowed. */
+  #record(p: Participant, action: string, change: { before?: unknown; after?: unknown } = {}): void {
+    this.#audit({
+      at: new Date().toISOString(),
+      actor: p.user.username,
+      action,
+      source: p.source,
+      target: `meeting:${this.meeting.id}/venue:${p.venue.id}`,
+      ...change,
+    }).catch((err: unknown) => this.#logger.error({ err, action }, 'could not write the audit log'));
+  }
+
   async #sendStats(): Promise<void> {
     const chairs = this.participants.filter((p) => this.isChair(p));
     if (chairs.length === 0 || this.#media.closed) return;
@@ -286,6 +313,7 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
   #participantLeft(participant: Participant): void {
     if (this.#participants.get(participant.id) !== participant) return;
     this.#participants.delete(participant.id);
+    this.#record(participant, 'meeting.leave');
     if (!this.#media.closed) this.#media.closePeer(participant.id);
     for (const other of this.#participants.values()) {
       other.notify('participant.left', { participantId: participant.id, venueId: participant.venue.id });

@@ -29,9 +29,13 @@ export class Participant extends EnhancedEventEmitter<ParticipantEvents> {
   readonly #notify: Notify;
   #closed = false;
 
-  constructor(options: { id: string; venue: Venue; user: SessionUser; notify: Notify }) {
+  /** Address the venue connects from (for the audit log). */
+  readonly source: string;
+
+  constructor(options: { id: string; venue: Venue; user: SessionUser; source: string; notify: Notify }) {
     super();
     this.id = options.id;
+    this.source = options.source;
     this.venue = options.venue;
     this.user = options.user;
     this.#notify = options.notify;

@@ -41,7 +41,7 @@ export class VenueConnection {
     'meeting.join': async ({ meetingId }) => {
       const meeting = await this.#meetings.authorizeJoin(this.#user, meetingId);
       this.#leave();
-      const { participant, room, response } = await this.#manager.join(this.#user, meeting, (event, ...args) =>
+      const { participant, room, response } = await this.#manager.join(this.#user, meeting, this.#socket.handshake.address, (event, ...args) =>
         this.#socket.emit(event, ...args),
       );
       if (this.#closed) {
