@@ -1,0 +1,393 @@
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { EnhancedEventEmitter, getLogger, type Logger } from '../../sfu/src/index.ts';
+import { AudioMixer } from './AudioMixer.ts';
+import { Compositor } from './Compositor.ts';
+import type { RecorderConfig } from './config.ts';
+import { DecoderSwitcher } from './DecoderSwitcher.ts';
+import { RecorderError } from './errors.ts';
+import { exportMp4 } from './exportMp4.ts';
+import { removeUnlisted } from './finalize.ts';
+import { HlsPlaylist, PLAYLIST_NAME, type PlaylistEntry } from './HlsPlaylist.ts';
+import { MediaDecoder, type DecoderInput } from './MediaDecoder.ts';
+import type { PortAllocator } from './PortAllocator.ts';
+import { ProgrammeClock } from './ProgrammeClock.ts';
+import type { RecordingInfo, RecordingStore } from './RecordingStore.ts';
+import { SegmentEncoder, type EncodedSegment } from './SegmentEncoder.ts';
+import { recordingAudioSchema, recordingLayoutSchema, type RecordingLayout, type RecordingSource, type TapFactory } from './types.ts';
+
+export type RecordingEvents = {
+  /** A segment was appended to the playlist. */
+  segment: [entry: PlaylistEntry];
+  /** ffmpeg's encoder died and a new one took over (a new epoch in the playlist). */
+  encoderRestarted: [epoch: number];
+  /** The recording stopped on an error it cannot recover from; what was written stays playable. */
+  failed: [error: Error];
+  '@close': [];
+};
+
+export interface RecordingOptions {
+  id: string;
+  meetingId: string;
+  source: RecordingSource;
+  createTap: TapFactory;
+  store: RecordingStore;
+  config: RecorderConfig;
+  ports: PortAllocator;
+  /** An interrupted recording to continue in the same folder and playlist. */
+  resume?: RecordingInfo;
+}
+
+const ENCODER_DEATHS_ALLOWED = 5;
+const DEATH_WINDOW_MS = 60_000;
+const PERSIST_EVERY_MS = 5000;
+
+/**
+ * One meeting's recording: a composite programme (layout of venue pictures, mix of audible
+ * venues) encoded to HLS. Decoders (one for pictures, one for sound, changed make-before-break)
+ * feed the compositor and the mixer; a steady clock takes one picture and its sound every frame
+ * and writes them to the encoder, so the timeline never waits for a venue. A dead encoder is
+ * replaced (new epoch, EXT-X-DISCONTINUITY); what is listed in the playlist is never rewritten.
+ */
+export class Recording extends EnhancedEventEmitter<RecordingEvents> {
+  readonly id: string;
+  readonly meetingId: string;
+  readonly dir: string;
+  readonly #options: RecordingOptions;
+  readonly #config: RecorderConfig;
+  readonly #playlist: HlsPlaylist;
+  readonly #compositor: Compositor;
+  readonly #mixer = new AudioMixer();
+  readonly #video: DecoderSwitcher;
+  readonly #audio: DecoderSwitcher;
+  readonly #clock: ProgrammeClock;
+  readonly #logger: Logger;
+  readonly #layouts = new Map<string, RecordingLayout>();
+  readonly #encoderDeaths: number[] = [];
+  #info: RecordingInfo;
+  #encoder: SegmentEncoder | null = null;
+  #epochWallMs = 0;
+  #appending: Promise<void> = Promise.resolve();
+  #disposeSource: (() => void) | null = null;
+  #reconcileQueued = false;
+  #persistTimer: NodeJS.Timeout | undefined;
+  #dirty = false;
+  #decoderSeq = 0;
+  #ending: Promise<RecordingInfo> | null = null;
+
+  static async create(options: RecordingOptions): Promise<Recording> {
+    const { config, resume } = options;
+    const dir = resume?.dir ?? path.join(config.outputDir, options.id);
+    await mkdir(dir, { recursive: true });
+    const playlist = await HlsPlaylist.open({ dir, targetDuration: config.segmentSeconds, liveStartOffset: 2 * config.segmentSeconds });
+    if (playlist.ended) throw new RecorderError('conflict', 'that recording has already finished');
+    const now = new Date().toISOString();
+    const info: RecordingInfo = resume
+      ? { ...resume, status: 'recording', updatedAt: now }
+      : {
+          id: options.id,
+          meetingId: options.meetingId,
+          status: 'recording',
+          startedAt: now,
+          endedAt: null,
+          updatedAt: now,
+          dir,
+          playlist: PLAYLIST_NAME,
+          mp4: null,
+          durationS: 0,
+          segments: 0,
+          epochs: 0,
+          error: null,
+        };
+    const recording = new Recording(options, dir, playlist, info);
+    try {
+      await recording.#startEncoder();
+    } catch (error) {
+      await recording.#end('failed', error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
+    recording.#begin();
+    return recording;
+  }
+
+  private constructor(options: RecordingOptions, dir: string, playlist: HlsPlaylist, info: RecordingInfo) {
+    super();
+    this.id = options.id;
+    this.meetingId = options.meetingId;
+    this.dir = dir;
+    this.#options = options;
+    this.#config = options.config;
+    this.#playlist = playlist;
+    this.#info = info;
+    this.#logger = getLogger('Recording', { recordingId: this.id, meetingId: this.meetingId });
+    this.#compositor = new Compositor(this.#config.width, this.#config.height);
+    this.#video = new DecoderSwitcher({ create: (inputs) => this.#createDecoder('video', inputs), logger: this.#logger.child({ decoders: 'video' }) });
+    this.#audio = new DecoderSwitcher({ create: (inputs) => this.#createDecoder('audio', inputs), logger: this.#logger.child({ decoders: 'audio' }) });
+    this.#clock = new ProgrammeClock({
+      fps: this.#config.fps,
+      frameSize: this.#compositor.frameSize,
+      picture: (into) => this.#compositor.snapshot(into),
+      sound: (samples) => this.#mixer.mix(samples),
+      sink: () => this.#encoder,
+      dropped: (frameMs) => {
+        this.#epochWallMs += frameMs;
+      },
+      logger: this.#logger,
+    });
+    this.#video.on('video', (producerId, frame, w, h) => this.#compositor.putFrame(producerId, frame, w, h));
+    this.#video.on('paused', (producerId, paused) => this.#compositor.setPaused(producerId, paused));
+    this.#video.on('switched', (inputs, previous) => {
+      const layout = this.#layouts.get(inputsKey(inputs));
+      if (layout) this.#compositor.setLayout(layout);
+      for (const gone of idsNotIn(previous, inputs)) this.#compositor.forget(gone);
+    });
+    this.#audio.on('audio', (producerId, pcm) => this.#mixer.push(producerId, pcm));
+    this.#audio.on('switched', (inputs, previous) => this.#mixer.remove(idsNotIn(previous, inputs)));
+    this.#video.on('inputLost', (producerId) => {
+      this.#compositor.forget(producerId);
+      this.#queueReconcile();
+    });
+    this.#audio.on('inputLost', () => this.#queueReconcile());
+  }
+
+  get info(): RecordingInfo {
+    return { ...this.#info };
+  }
+
+  get closed(): boolean {
+    return this.#ending !== null;
+  }
+
+  /** Process ids of the encoder and the decoders (for monitoring and fault tests). */
+  get pids(): { encoder: number | undefined; video: number[]; audio: number[] } {
+    return { encoder: this.#encoder?.pid, video: this.#video.pids, audio: this.#audio.pids };
+  }
+
+  /** The layout on the programme now and, per pane, the producer it shows (null: empty pane). */
+  get showing(): { kind: RecordingLayout['kind']; panes: (string | null)[] } {
+    return { kind: this.#compositor.layout.kind, panes: this.#compositor.showing() };
+  }
+
+  get stats(): { framesWritten: number; framesDropped: number; epoch: number } {
+    return { framesWritten: this.#clock.written, framesDropped: this.#clock.dropped, epoch: this.#info.epochs - 1 };
+  }
+
+  /** Stops recording: the last segment is written, the playlist ended, the MP4 exported. */
+  async stop(): Promise<RecordingInfo> {
+    return this.#end('finished');
+  }
+
+  /**
+   * Stops without finishing (server shutdown): processes are killed, the status stays
+   * 'recording' so that a later start for the meeting resumes this recording. Idempotent.
+   */
+  async close(): Promise<void> {
+    await this.#end('interrupted');
+  }
+
+  #begin(): void {
+    this.#disposeSource = this.#options.source.onChange(() => this.#queueReconcile());
+    this.#reconcile();
+    this.#clock.start();
+    this.#persistTimer = setInterval(() => {
+      if (this.#dirty) void this.#persist();
+    }, PERSIST_EVERY_MS);
+    void this.#persist();
+    this.#logger.info({ dir: this.dir, resumed: this.#info.segments > 0 }, 'recording started');
+  }
+
+  #queueReconcile(): void {
+    if (this.#reconcileQueued || this.#ending) return;
+    this.#reconcileQueued = true;
+    setImmediate(() => {
+      this.#reconcileQueued = false;
+      if (!this.#ending) this.#reconcile();
+    });
+  }
+
+  /** Reads the source and points the decoders and the compositor at what it wants now. */
+  #reconcile(): void {
+    let wanted: { layout: unknown; audio: unknown };
+    try {
+      wanted = { layout: this.#options.source.layout(), audio: this.#options.source.audio() };
+    } catch (error) {
+      this.#logger.error({ err: error }, 'the meeting could not say what to record');
+      return;
+    }
+    const layout = recordingLayoutSchema.safeParse(wanted.layout);
+    const audio = recordingAudioSchema.array().safeParse(wanted.audio);
+    if (!layout.success || !audio.success) {
+      this.#logger.error({ layout: layout.error?.message, audio: audio.error?.message }, 'the meeting gave an invalid layout or audio list');
+      return;
+    }
+    const videoInputs = this.#videoInputs(layout.data);
+    const key = inputsKey(videoInputs);
+    this.#layouts.set(key, layout.data);
+    if (this.#layouts.size > 8) this.#layouts.delete(this.#layouts.keys().next().value!);
+    // Same pictures at the same sizes (panes swapped, say): no decoder change is needed.
+    if (inputsKey(this.#video.activeInputs) === key) this.#compositor.setLayout(layout.data);
+    this.#video.setInputs(videoInputs);
+    const audioIds = [...new Set(audio.data.map((a) => a.producerId))].sort();
+    this.#audio.setInputs(audioIds.map((producerId) => ({ kind: 'audio', producerId })));
+    this.#mixer.setAudible(audio.data.filter((a) => a.audible).map((a) => a.producerId));
+  }
+
+  #videoInputs(layout: RecordingLayout): DecoderInput[] {
+    const rects = this.#compositor.rects(layout);
+    const seen = new Set<string>();
+    const inputs: DecoderInput[] = [];
+    layout.panes.forEach((producerId, i) => {
+      const rect = rects[i];
+      if (!producerId || !rect || seen.has(producerId)) return;
+      seen.add(producerId);
+      inputs.push({ kind: 'video', producerId, width: rect.w, height: rect.h });
+    });
+    return inputs;
+  }
+
+  #createDecoder(kind: 'video' | 'audio', inputs: DecoderInput[]): Promise<MediaDecoder> {
+    return MediaDecoder.create({
+      inputs,
+      createTap: this.#options.createTap,
+      ports: this.#options.ports,
+      ffmpegPath: this.#config.ffmpegPath,
+      rtpIp: this.#config.rtpIp,
+      workDir: this.dir,
+      name: `${kind}-${this.#decoderSeq++}`,
+      logger: this.#logger.child({ decoder: kind }),
+    });
+  }
+
+  async #startEncoder(): Promise<void> {
+    const epoch = Math.max(this.#info.epochs, this.#playlist.lastEpoch + 1);
+    const encoder = await SegmentEncoder.create({ config: this.#config, dir: this.dir, epoch, logger: this.#logger });
+    this.#info.epochs = epoch + 1;
+    this.#dirty = true;
+    let first = true;
+    this.#epochWallMs = 0;
+    encoder.on('segment', (segment) => {
+      const discontinuity = first;
+      first = false;
+      this.#appending = this.#appending
+        .then(() => this.#append(segment, discontinuity))
+        .catch((error: unknown) => {
+          // The playlist cannot be written (disk full, folder gone): nothing more can be kept.
+          void this.#end('failed', error instanceof Error ? error : new Error(String(error)));
+        });
+    });
+    encoder.on('died', () => this.#onEncoderDied(encoder));
+    if (encoder.dead) queueMicrotask(() => this.#onEncoderDied(encoder));
+    this.#clock.onFirstFrame = () => {
+      this.#epochWallMs = Date.now();
+    };
+    this.#encoder = encoder;
+    this.#clock.newEpoch();
+  }
+
+  #onEncoderDied(encoder: SegmentEncoder): void {
+    if (this.#encoder !== encoder || this.#ending) return;
+    this.#encoder = null;
+    const now = Date.now();
+    this.#encoderDeaths.push(now);
+    while (now - this.#encoderDeaths[0]! > DEATH_WINDOW_MS) this.#encoderDeaths.shift();
+    if (this.#encoderDeaths.length > ENCODER_DEATHS_ALLOWED) {
+      void this.#end('failed', new Error(`the encoder died ${this.#encoderDeaths.length} times within a minute`));
+      return;
+    }
+    this.#logger.warn({ epoch: encoder.epoch }, 'encoder died, starting a new epoch');
+    this.#startEncoder().then(
+      () => this.safeEmit('encoderRestarted', this.#info.epochs - 1),
+      (error: unknown) => void this.#end('failed', error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  async #append(segment: EncodedSegment, discontinuity: boolean): Promise<void> {
+    const size = await fileSize(path.join(this.dir, segment.file));
+    if (size === 0 || size % 188 !== 0) {
+      this.#logger.warn({ file: segment.file, size }, 'segment is not a whole MPEG-TS file, not listing it');
+      return;
+    }
+    const entry: PlaylistEntry = {
+      file: segment.file,
+      duration: segment.end - segment.start,
+      programDateTime: new Date(this.#epochWallMs + segment.start * 1000).toISOString(),
+      discontinuity,
+    };
+    await this.#playlist.append(entry);
+    this.#info.segments = this.#playlist.entries.length;
+    this.#info.durationS = round3(this.#playlist.duration);
+    this.#dirty = true;
+    this.safeEmit('segment', entry);
+  }
+
+  #end(how: 'finished' | 'interrupted' | 'failed', error?: Error): Promise<RecordingInfo> {
+    this.#ending ??= this.#doEnd(how, error);
+    return this.#ending;
+  }
+
+  async #doEnd(how: 'finished' | 'interrupted' | 'failed', error?: Error): Promise<RecordingInfo> {
+    this.#logger.info({ how, err: error }, 'recording ending');
+    this.#disposeSource?.();
+    this.#clock.stop();
+    clearInterval(this.#persistTimer);
+    await Promise.all([this.#video.close(), this.#audio.close()]);
+    const encoder = this.#encoder;
+    this.#encoder = null;
+    if (encoder && how === 'finished') await encoder.finish();
+    else await encoder?.close();
+    await this.#appending;
+    if (how !== 'interrupted') {
+      await this.#playlist.end();
+      this.#info.status = how;
+      this.#info.endedAt = new Date().toISOString();
+      this.#info.error = error?.message ?? null;
+      await removeUnlisted(this.dir, this.#playlist.entries);
+      if (this.#playlist.entries.length > 0) {
+        try {
+          this.#info.mp4 = await exportMp4({ ffmpegPath: this.#config.ffmpegPath, dir: this.dir, entries: this.#playlist.entries, logger: this.#logger });
+        } catch (mp4Error) {
+          this.#logger.error({ err: mp4Error }, 'MP4 export failed; the HLS recording is complete');
+          this.#info.error = `MP4 export failed: ${(mp4Error as Error).message}`;
+        }
+      }
+    }
+    await this.#persist();
+    if (how === 'failed') {
+      this.#logger.error({ err: error }, 'recording failed');
+      this.safeEmit('failed', error ?? new Error('recording failed'));
+    }
+    this.#logger.info({ status: this.#info.status, durationS: this.#info.durationS, segments: this.#info.segments }, 'recording closed');
+    this.safeEmit('@close');
+    return this.info;
+  }
+
+  async #persist(): Promise<void> {
+    this.#dirty = false;
+    this.#info.updatedAt = new Date().toISOString();
+    try {
+      await this.#options.store.put({ ...this.#info });
+    } catch (error) {
+      this.#dirty = true;
+      this.#logger.warn({ err: error }, 'cannot save recording state, will retry');
+    }
+  }
+}
+
+const inputsKey = (inputs: DecoderInput[]) =>
+  JSON.stringify(inputs.map((i) => (i.kind === 'video' ? [i.producerId, i.width, i.height] : [i.producerId])));
+
+const idsNotIn = (previous: DecoderInput[], current: DecoderInput[]) => {
+  const now = new Set(current.map((i) => i.producerId));
+  return previous.map((i) => i.producerId).filter((id) => !now.has(id));
+};
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+async function fileSize(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+}
