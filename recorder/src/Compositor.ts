@@ -1,3 +1,4 @@
+import { copyInto } from './frames.ts';
 import { paneRects, type Rect } from './layouts.ts';
 import type { RecordingLayout } from './types.ts';
 
@@ -60,8 +61,9 @@ export class Compositor {
     if (this.#latest.delete(producerId)) this.#repaint(producerId);
   }
 
+  /** Takes a copy of the picture (the caller may reuse its buffer). */
   putFrame(producerId: string, frame: Buffer, width: number, height: number): void {
-    this.#latest.set(producerId, { frame, width, height });
+    this.#latest.set(producerId, { frame: copyInto(this.#latest.get(producerId)?.frame, frame), width, height });
     if (!this.#paused.has(producerId)) this.#repaint(producerId);
   }
 

@@ -1,4 +1,5 @@
 import { EnhancedEventEmitter, type Logger } from '../../sfu/src/index.ts';
+import { copyInto } from './frames.ts';
 import type { DecoderInput, MediaDecoder } from './MediaDecoder.ts';
 
 export type DecoderSwitcherEvents = {
@@ -116,7 +117,7 @@ export class DecoderSwitcher extends EnhancedEventEmitter<DecoderSwitcherEvents>
       if (!size) return;
       if (slot === this.#active) this.safeEmit('video', producerId, frame, size.width, size.height);
       else if (slot === this.#pending) {
-        slot.latest.set(producerId, frame);
+        slot.latest.set(producerId, copyInto(slot.latest.get(producerId), frame));
         if (decoder.ready) this.#promote(slot);
       }
     });

@@ -106,14 +106,15 @@ export class HlsPlaylist {
     return lines.join('\n') + '\n';
   }
 
-  /** Writes are chained so that renames land in order. */
+  /** Writes are chained so that renames land in order (each runs whatever became of the last). */
   #write(): Promise<void> {
     const text = this.render();
     const tmp = `${this.path}.tmp`;
-    this.#writing = this.#writing.then(async () => {
+    const write = async () => {
       await writeFile(tmp, text);
       await rename(tmp, this.path);
-    });
+    };
+    this.#writing = this.#writing.then(write, write);
     return this.#writing;
   }
 }

@@ -11,7 +11,10 @@ export type DecoderInput =
   | { kind: 'audio'; producerId: string };
 
 export type MediaDecoderEvents = {
-  /** A decoded picture, scaled and padded to the input's size (yuv420p). */
+  /**
+   * A decoded picture, scaled and padded to the input's size (yuv420p). The buffer is reused for
+   * the next picture: a listener that keeps it must copy it.
+   */
   video: [producerId: string, frame: Buffer];
   /** Decoded sound: 48 kHz mono s16le. */
   audio: [producerId: string, pcm: Buffer];
@@ -250,6 +253,8 @@ function decoderArgs(sdpPath: string, specs: DecoderInput[]): string[] {
     // Never give up on silent inputs (every producer may be paused for a long time).
     '-listen_timeout', '-1',
     '-reorder_queue_size', '0',
+    // 1 MB socket buffers: a key frame burst survives ffmpeg being descheduled for a while.
+    '-buffer_size', '1048576',
     '-sdp_flags', 'rtcp_to_source',
     '-analyzeduration', '0', '-probesize', '32',
     '-flags', 'low_delay',
@@ -262,7 +267,7 @@ function decoderArgs(sdpPath: string, specs: DecoderInput[]): string[] {
       const { width: w, height: h } = spec;
       args.push(
         '-vf', `scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=bilinear,` +
-          `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setpts=N`,
+          `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setpts=N/TB`,
         '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'yuv420p',
       );
     } else {
@@ -273,9 +278,9 @@ function decoderArgs(sdpPath: string, specs: DecoderInput[]): string[] {
   return args;
 }
 
-/** Cuts a byte stream into fixed-size frames. */
+/** Cuts a byte stream into fixed-size frames, all in one reused buffer (no garbage per frame). */
 function splitFrames(stream: NodeJS.ReadableStream, size: number, onFrame: (frame: Buffer) => void): void {
-  let frame = Buffer.allocUnsafe(size);
+  const frame = Buffer.allocUnsafe(size);
   let filled = 0;
   stream.on('data', (chunk: Buffer) => {
     let offset = 0;
@@ -286,7 +291,6 @@ function splitFrames(stream: NodeJS.ReadableStream, size: number, onFrame: (fram
       offset += n;
       if (filled === size) {
         onFrame(frame);
-        frame = Buffer.allocUnsafe(size);
         filled = 0;
       }
     }

@@ -88,6 +88,10 @@ export class ProgrammeClock {
 
   #tick(): void {
     const behind = Math.floor((performance.now() - this.#t0) / this.#frameMs) + 1 - this.#ticks;
+    if (behind <= 0) {
+      this.#schedule();
+      return;
+    }
     if (behind > this.#fps) {
       // The event loop stalled for over a second: skip, rather than burst, the missed frames.
       const skipped = behind - 1;
@@ -95,7 +99,7 @@ export class ProgrammeClock {
       this.#ticks += skipped;
       this.#drop(skipped);
     }
-    const count = Math.max(1, Math.min(behind, this.#fps));
+    const count = Math.min(behind, this.#fps);
     for (let i = 0; i < count; i++) this.#frame();
     this.#schedule();
   }

@@ -5,6 +5,7 @@ import type { RecorderConfig } from './config.ts';
 import { RecorderError } from './errors.ts';
 import { FfmpegProcess } from './FfmpegProcess.ts';
 import { finalizeInterrupted } from './finalize.ts';
+import { HlsPlaylist } from './HlsPlaylist.ts';
 import { PortAllocator } from './PortAllocator.ts';
 import { Recording } from './Recording.ts';
 import type { RecordingInfo, RecordingStore } from './RecordingStore.ts';
@@ -60,7 +61,12 @@ export class Recorder extends EnhancedEventEmitter<RecorderEvents> {
     return this.#queue.push(meetingId, async () => {
       if (this.#closed) throw new RecorderError('conflict', 'the recorder is shutting down');
       if (this.#live.has(meetingId)) throw new RecorderError('conflict', 'this meeting is already being recorded');
-      const resume = (await this.#store.inProgress(meetingId)) ?? undefined;
+      let resume = (await this.#store.inProgress(meetingId)) ?? undefined;
+      if (resume && (await HlsPlaylist.open({ dir: resume.dir, targetDuration: 1, liveStartOffset: 0 })).ended) {
+        // The server died while that recording was being stopped: finish it, and record anew.
+        await finalizeInterrupted({ info: resume, config: this.#config, store: this.#store, logger: this.#logger });
+        resume = undefined;
+      }
       const id = resume?.id ?? `rec_${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
       const recording = await Recording.create({
         id,

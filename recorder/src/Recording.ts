@@ -6,14 +6,13 @@ import { Compositor } from './Compositor.ts';
 import type { RecorderConfig } from './config.ts';
 import { DecoderSwitcher } from './DecoderSwitcher.ts';
 import { RecorderError } from './errors.ts';
-import { exportMp4 } from './exportMp4.ts';
-import { removeUnlisted } from './finalize.ts';
+import { finishFiles } from './finalize.ts';
 import { HlsPlaylist, PLAYLIST_NAME, type PlaylistEntry } from './HlsPlaylist.ts';
 import { MediaDecoder, type DecoderInput } from './MediaDecoder.ts';
 import type { PortAllocator } from './PortAllocator.ts';
 import { ProgrammeClock } from './ProgrammeClock.ts';
 import type { RecordingInfo, RecordingStore } from './RecordingStore.ts';
-import { SegmentEncoder, type EncodedSegment } from './SegmentEncoder.ts';
+import { SegmentEncoder } from './SegmentEncoder.ts';
 import { recordingAudioSchema, recordingLayoutSchema, type RecordingLayout, type RecordingSource, type TapFactory } from './types.ts';
 
 export type RecordingEvents = {
@@ -66,7 +65,9 @@ export class Recording extends EnhancedEventEmitter<RecordingEvents> {
   readonly #encoderDeaths: number[] = [];
   #info: RecordingInfo;
   #encoder: SegmentEncoder | null = null;
-  #epochWallMs = 0;
+  /** Wall-clock time of the current encoder epoch's first frame (PROGRAM-DATE-TIME origin). */
+  #epoch = { wallMs: 0 };
+  #starting: Promise<void> | null = null;
   #appending: Promise<void> = Promise.resolve();
   #disposeSource: (() => void) | null = null;
   #reconcileQueued = false;
@@ -130,7 +131,7 @@ export class Recording extends EnhancedEventEmitter<RecordingEvents> {
       sound: (samples) => this.#mixer.mix(samples),
       sink: () => this.#encoder,
       dropped: (frameMs) => {
-        this.#epochWallMs += frameMs;
+        this.#epoch.wallMs += frameMs;
       },
       logger: this.#logger,
     });
@@ -259,17 +260,26 @@ export class Recording extends EnhancedEventEmitter<RecordingEvents> {
   }
 
   async #startEncoder(): Promise<void> {
-    const epoch = Math.max(this.#info.epochs, this.#playlist.lastEpoch + 1);
-    const encoder = await SegmentEncoder.create({ config: this.#config, dir: this.dir, epoch, logger: this.#logger });
-    this.#info.epochs = epoch + 1;
+    const number = Math.max(this.#info.epochs, this.#playlist.lastEpoch + 1);
+    const encoder = await SegmentEncoder.create({ config: this.#config, dir: this.dir, epoch: number, logger: this.#logger });
+    if (this.#ending) {
+      await encoder.close();
+      return;
+    }
+    this.#info.epochs = number + 1;
     this.#dirty = true;
+    const epoch = { wallMs: 0 };
     let first = true;
-    this.#epochWallMs = 0;
     encoder.on('segment', (segment) => {
-      const discontinuity = first;
+      const entry: PlaylistEntry = {
+        file: segment.file,
+        duration: segment.end - segment.start,
+        programDateTime: new Date(epoch.wallMs + segment.start * 1000).toISOString(),
+        discontinuity: first,
+      };
       first = false;
       this.#appending = this.#appending
-        .then(() => this.#append(segment, discontinuity))
+        .then(() => this.#append(entry))
         .catch((error: unknown) => {
           // The playlist cannot be written (disk full, folder gone): nothing more can be kept.
           void this.#end('failed', error instanceof Error ? error : new Error(String(error)));
@@ -277,8 +287,9 @@ export class Recording extends EnhancedEventEmitter<RecordingEvents> {
     });
     encoder.on('died', () => this.#onEncoderDied(encoder));
     if (encoder.dead) queueMicrotask(() => this.#onEncoderDied(encoder));
+    this.#epoch = epoch;
     this.#clock.onFirstFrame = () => {
-      this.#epochWallMs = Date.now();
+      epoch.wallMs = Date.now();
     };
     this.#encoder = encoder;
     this.#clock.newEpoch();
@@ -295,24 +306,20 @@ export class Recording extends EnhancedEventEmitter<RecordingEvents> {
       return;
     }
     this.#logger.warn({ epoch: encoder.epoch }, 'encoder died, starting a new epoch');
-    this.#startEncoder().then(
-      () => this.safeEmit('encoderRestarted', this.#info.epochs - 1),
+    this.#starting = this.#startEncoder().then(
+      () => {
+        if (!this.#ending) this.safeEmit('encoderRestarted', this.#info.epochs - 1);
+      },
       (error: unknown) => void this.#end('failed', error instanceof Error ? error : new Error(String(error))),
     );
   }
 
-  async #append(segment: EncodedSegment, discontinuity: boolean): Promise<void> {
-    const size = await fileSize(path.join(this.dir, segment.file));
+  async #append(entry: PlaylistEntry): Promise<void> {
+    const size = await fileSize(path.join(this.dir, entry.file));
     if (size === 0 || size % 188 !== 0) {
-      this.#logger.warn({ file: segment.file, size }, 'segment is not a whole MPEG-TS file, not listing it');
+      this.#logger.warn({ file: entry.file, size }, 'segment is not a whole MPEG-TS file, not listing it');
       return;
     }
-    const entry: PlaylistEntry = {
-      file: segment.file,
-      duration: segment.end - segment.start,
-      programDateTime: new Date(this.#epochWallMs + segment.start * 1000).toISOString(),
-      discontinuity,
-    };
     await this.#playlist.append(entry);
     this.#info.segments = this.#playlist.entries.length;
     this.#info.durationS = round3(this.#playlist.duration);
@@ -331,25 +338,18 @@ export class Recording extends EnhancedEventEmitter<RecordingEvents> {
     this.#clock.stop();
     clearInterval(this.#persistTimer);
     await Promise.all([this.#video.close(), this.#audio.close()]);
+    await this.#starting;
     const encoder = this.#encoder;
     this.#encoder = null;
     if (encoder && how === 'finished') await encoder.finish();
     else await encoder?.close();
     await this.#appending;
     if (how !== 'interrupted') {
-      await this.#playlist.end();
       this.#info.status = how;
       this.#info.endedAt = new Date().toISOString();
-      this.#info.error = error?.message ?? null;
-      await removeUnlisted(this.dir, this.#playlist.entries);
-      if (this.#playlist.entries.length > 0) {
-        try {
-          this.#info.mp4 = await exportMp4({ ffmpegPath: this.#config.ffmpegPath, dir: this.dir, entries: this.#playlist.entries, logger: this.#logger });
-        } catch (mp4Error) {
-          this.#logger.error({ err: mp4Error }, 'MP4 export failed; the HLS recording is complete');
-          this.#info.error = `MP4 export failed: ${(mp4Error as Error).message}`;
-        }
-      }
+      const files = await finishFiles({ playlist: this.#playlist, dir: this.dir, ffmpegPath: this.#config.ffmpegPath, logger: this.#logger });
+      this.#info.mp4 = files.mp4;
+      this.#info.error = error?.message ?? files.error;
     }
     await this.#persist();
     if (how === 'failed') {

@@ -7,6 +7,34 @@ import { HlsPlaylist, type PlaylistEntry } from './HlsPlaylist.ts';
 import type { RecordingInfo, RecordingStore } from './RecordingStore.ts';
 
 /**
+ * The files of a recording that has ended: the playlist gets ENDLIST, segments it does not list
+ * are removed, the MP4 is exported. Never throws: what could not be done is logged and returned
+ * as `error` (the HLS recording stays whatever the MP4 does).
+ */
+export async function finishFiles(options: {
+  playlist: HlsPlaylist;
+  dir: string;
+  ffmpegPath: string;
+  logger: Logger;
+}): Promise<{ mp4: string | null; error: string | null }> {
+  const { playlist, dir, logger } = options;
+  try {
+    await playlist.end();
+    await removeUnlisted(dir, playlist.entries);
+  } catch (error) {
+    logger.error({ err: error }, 'cannot end the playlist');
+    return { mp4: null, error: `cannot end the playlist: ${(error as Error).message}` };
+  }
+  if (playlist.entries.length === 0) return { mp4: null, error: null };
+  try {
+    return { mp4: await exportMp4({ ffmpegPath: options.ffmpegPath, dir, entries: playlist.entries, logger }), error: null };
+  } catch (error) {
+    logger.error({ err: error }, 'MP4 export failed; the HLS recording is complete');
+    return { mp4: null, error: `MP4 export failed: ${(error as Error).message}` };
+  }
+}
+
+/**
  * Finishes a recording that was interrupted (its server stopped) and will not be resumed:
  * ends its playlist, removes unlisted segments, exports the MP4 and marks it finished.
  */
@@ -18,8 +46,7 @@ export async function finalizeInterrupted(options: {
 }): Promise<RecordingInfo> {
   const { info, config, logger } = options;
   const playlist = await HlsPlaylist.open({ dir: info.dir, targetDuration: config.segmentSeconds, liveStartOffset: 0 });
-  await playlist.end();
-  await removeUnlisted(info.dir, playlist.entries);
+  const files = await finishFiles({ playlist, dir: info.dir, ffmpegPath: config.ffmpegPath, logger });
   const now = new Date().toISOString();
   const done: RecordingInfo = {
     ...info,
@@ -28,15 +55,9 @@ export async function finalizeInterrupted(options: {
     updatedAt: now,
     segments: playlist.entries.length,
     durationS: Math.round(playlist.duration * 1000) / 1000,
+    mp4: files.mp4,
+    error: files.error,
   };
-  if (playlist.entries.length > 0) {
-    try {
-      done.mp4 = await exportMp4({ ffmpegPath: config.ffmpegPath, dir: info.dir, entries: playlist.entries, logger });
-    } catch (error) {
-      logger.error({ err: error, recordingId: info.id }, 'MP4 export failed; the HLS recording is complete');
-      done.error = `MP4 export failed: ${(error as Error).message}`;
-    }
-  }
   await options.store.put(done);
   logger.info({ recordingId: info.id, durationS: done.durationS }, 'interrupted recording finalised');
   return done;

@@ -124,12 +124,17 @@ export class RtpSource extends EnhancedEventEmitter<RtpSourceEvents> {
     const [vt, at] = this.#transports;
     const rtp = (t: types.PlainTransport, local: number) =>
       `rtp://127.0.0.1:${t.tuple.localPort}?rtcpport=${t.rtcpTuple!.localPort}&localrtpport=${local}&localrtcpport=${local + 1}&pkt_size=1200`;
-    const args = ['-loglevel', 'error', '-re', '-f', 'lavfi', '-i', picture];
     const tone = o.toneHz ?? 440;
-    const sound = marker && o.markerBeep !== false
-      ? `aevalsrc='if(lt(mod(t,${marker / fps}),0.1),0.5*sin(2*PI*1000*t),0.02*sin(2*PI*${tone}*t))':s=48000`
-      : `sine=frequency=${tone}:sample_rate=48000`;
-    if (at) args.push('-re', '-f', 'lavfi', '-i', sound);
+    // With markers every venue's tone is quiet (0.02), so that the one beep stands out.
+    const quiet = `0.02*sin(2*PI*${tone}*t)`;
+    const sound = !marker
+      ? `sine=frequency=${tone}:sample_rate=48000`
+      : o.markerBeep === false
+        ? `aevalsrc='${quiet}':s=48000`
+        : `aevalsrc='if(lt(mod(t,${marker / fps}),0.1),0.5*sin(2*PI*1000*t),${quiet})':s=48000`;
+    // One lavfi graph for picture and sound: both run on the same clock (in sync at the source).
+    const graph = at ? `${picture}[out0];${sound}[out1]` : `${picture}[out0]`;
+    const args = ['-loglevel', 'error', '-re', '-f', 'lavfi', '-i', graph];
     args.push(
       '-map', '0:v', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-threads', '1',
       '-g', String(o.gop ?? fps), '-b:v', `${Math.round((width * height) / 400)}k`,
@@ -138,7 +143,7 @@ export class RtpSource extends EnhancedEventEmitter<RtpSourceEvents> {
     );
     if (at && this.audio) {
       args.push(
-        '-map', '1:a', '-c:a', 'libopus', '-b:a', '32k', '-application', 'voip',
+        '-map', '0:a', '-c:a', 'libopus', '-b:a', '32k', '-application', 'voip',
         '-ssrc', String(this.audio.rtpParameters.encodings![0]!.ssrc), '-payload_type', '100', '-f', 'rtp', rtp(at, this.#ports[1]!),
       );
     }
