@@ -1,22 +1,42 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useAppSelector } from './app/hooks.ts';
 import { LoginPage } from './features/auth/LoginPage.tsx';
-import { selectToken } from './features/auth/authSlice.ts';
+import { selectToken, selectUser } from './features/auth/authSlice.ts';
+import { DispatchPage } from './features/dispatch/DispatchPage.tsx';
 import { MeetingPage } from './features/meeting/MeetingPage.tsx';
 import { selectMeeting } from './features/meeting/meetingSlice.ts';
-import { MeetingList } from './features/meetings/MeetingList.tsx';
-import { Header } from './features/shell/Header.tsx';
 import { NoticeBar } from './features/meeting/NoticeBar.tsx';
+import { MeetingList } from './features/meetings/MeetingList.tsx';
+import { RecordingsPage } from './features/recordings/RecordingsPage.tsx';
+import { Header } from './features/shell/Header.tsx';
+
+type Tab = 'meetings' | 'recordings' | 'dispatch';
 
 export function App() {
+  const { t } = useTranslation();
   const token = useAppSelector(selectToken);
+  const user = useAppSelector(selectUser);
   const meeting = useAppSelector(selectMeeting);
+  const dispatchFirst = user?.role === 'dispatcher' || user?.role === 'liaison';
+  const [tab, setTab] = useState<Tab>(dispatchFirst ? 'dispatch' : 'meetings');
   if (!token) return <LoginPage />;
+  const tabs: Tab[] = ['meetings', 'recordings', 'dispatch'];
   return (
     <div className="shell">
       <Header />
+      {!meeting.meetingId && (
+        <nav className="tabs">
+          {tabs.map((name) => (
+            <button key={name} type="button" data-testid={`tab-${name}`} className={tab === name ? 'active' : ''} onClick={() => setTab(name)}>
+              {t(`shell.tabs.${name}`)}
+            </button>
+          ))}
+        </nav>
+      )}
       <main className="content">
         <NoticeBar />
-        {meeting.meetingId ? <MeetingPage /> : <MeetingList />}
+        {meeting.meetingId ? <MeetingPage /> : tab === 'recordings' ? <RecordingsPage /> : tab === 'dispatch' ? <DispatchPage /> : <MeetingList />}
       </main>
     </div>
   );

@@ -21,6 +21,9 @@ import { SessionStore } from './store/SessionStore.ts';
 import { UserStore } from './store/UserStore.ts';
 import { VenueStore } from './store/VenueStore.ts';
 import { loadTls } from './tls.ts';
+import { Recorder, RedisRecordingStore } from '../../recorder/src/index.ts';
+import { MediaSigner } from './recordings/MediaSigner.ts';
+import { RecordingService } from './recordings/RecordingService.ts';
 
 export type YilianServerEvents = {
   /** Something the server cannot run without died (the embedded Redis). */
@@ -37,6 +40,7 @@ export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
   readonly redis: Redis;
   readonly manager: MeetingManager;
   readonly audit: AuditLog;
+  readonly recordings: RecordingService;
   readonly #redisServer: RedisServer | undefined;
   readonly #httpServer: http.Server;
   readonly #httpsServer: https.Server | undefined;
@@ -63,8 +67,12 @@ export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
       const sfu = await Sfu.create(config.sfu);
       cleanups.push(() => sfu.close());
 
+      const recorder = await Recorder.create({ config: config.recorder, store: new RedisRecordingStore(redis) });
+      cleanups.push(() => recorder.close());
+      const signer = await MediaSigner.create(redis);
+
       const tls = config.httpsPort > 0 ? await loadTls({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, dataDir: config.dataDir }) : undefined;
-      const server = new YilianServer({ config, redis, redisServer, sfu, tls });
+      const server = new YilianServer({ config, redis, redisServer, sfu, tls, recorder, signer });
       cleanups.length = 0;
       try {
         await server.#listen();
@@ -85,6 +93,8 @@ export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
     redisServer: RedisServer | undefined;
     sfu: Sfu;
     tls: { cert: Buffer; key: Buffer } | undefined;
+    recorder: Recorder;
+    signer: MediaSigner;
   }) {
     super();
     this.config = options.config;
@@ -108,6 +118,13 @@ export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
       audit: (entry) => this.audit.append(entry),
     });
     this.#stores = { users, venues, meetings: meetingStore, groups };
+    this.recordings = new RecordingService({
+      recorder: options.recorder,
+      manager: this.manager,
+      meetings: meetingStore,
+      redis: this.redis,
+      audit: this.audit,
+    });
 
     const app = createApp({
       auth,
@@ -117,6 +134,8 @@ export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
       metrics: createMetrics({ sfu: this.sfu, manager: this.manager, socketCount: () => this.#gateway.socketCount }),
       metricsToken: this.config.metricsToken,
       consoleDist: this.config.consoleDist,
+      recordings: this.recordings,
+      signer: options.signer,
       health: () => this.#health(),
     });
     this.#httpServer = http.createServer(app);
@@ -150,6 +169,7 @@ export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
     this.#logger.info('shutting down');
     await this.#gateway.close();
     this.manager.close();
+    await this.recordings.close();
     this.#httpServer.closeAllConnections();
     this.#httpsServer?.closeAllConnections();
     await Promise.all([closeServer(this.#httpServer), this.#httpsServer && closeServer(this.#httpsServer)]);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { readSfuConfig, type SfuConfig } from '../../sfu/src/index.ts';
+import { readRecorderConfig, type RecorderConfig } from '../../recorder/src/index.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -31,11 +32,16 @@ export const signalingConfigSchema = z.object({
 });
 
 export type SignalingOnlyConfig = z.infer<typeof signalingConfigSchema>;
-export type SignalingConfig = SignalingOnlyConfig & { sfu: SfuConfig };
+export type SignalingConfig = SignalingOnlyConfig & { sfu: SfuConfig; recorder: RecorderConfig };
 
-/** The only reader of process.env for the signalling service. */
+/** The only reader of process.env for the signalling service (the SFU and recorder parts through theirs). */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): SignalingConfig {
-  return { ...readSignalingConfig(env), sfu: readSfuConfig(env) };
+  const signaling = readSignalingConfig(env);
+  return {
+    ...signaling,
+    sfu: readSfuConfig(env),
+    recorder: readRecorderConfig({ ...env, RECORDING_DIR: env.RECORDING_DIR || path.join(signaling.dataDir, 'recordings') }),
+  };
 }
 
 /** The signalling part alone (no SFU, so no worker binary needed): for tools such as audit:verify. */

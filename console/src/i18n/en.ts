@@ -2,7 +2,7 @@ import type { Messages } from './zh-CN.ts';
 
 export const en: Messages = {
   app: { name: 'Yilian', subtitle: 'County video conferencing and emergency command' },
-  shell: { logout: 'Log out', language: 'Language', role: { admin: 'Administrator', chair: 'Chair', operator: 'Venue operator', dispatcher: 'Dispatcher', liaison: 'Department liaison' } },
+  shell: { tabs: { meetings: 'Meetings', recordings: 'Recordings', dispatch: 'Dispatch' }, logout: 'Log out', language: 'Language', role: { admin: 'Administrator', chair: 'Chair', operator: 'Venue operator', dispatcher: 'Dispatcher', liaison: 'Department liaison' } },
   login: {
     title: 'Log in',
     username: 'Username',
@@ -306,5 +306,26 @@ export const en: Messages = {
       meeting: { started: 'Emergency video meeting started, {{count}} venues invited', recording: 'Meeting recording available' },
       cap: { exported: 'CAP warning {{identifier}} exported' },
     },
+  },
+  recordings: {
+    title: 'Recordings (live and on demand)',
+    meeting: 'Meeting',
+    started: 'Started',
+    duration: 'Duration',
+    size: 'Size',
+    status: 'Status',
+    statuses: { recording: 'Recording', finished: 'Finished', failed: 'Failed' },
+    play: 'Play',
+    watchLive: 'Watch live',
+    live: 'Live',
+    download: 'Download MP4',
+    delete: 'Delete',
+    empty: 'No recordings',
+    retention: 'Kept for {{days}} days',
+    setRetention: 'Set retention',
+    accessFailed: 'Could not get the playback link',
+    start: 'Start recording',
+    stop: 'Stop recording',
+    indicator: '● Recording',
   },
 };

@@ -1,7 +1,7 @@
 /** 简体中文 (default). Every UI string lives in these catalogues. */
 export const zhCN = {
   app: { name: '翼联', subtitle: '县域视频会议与应急指挥系统' },
-  shell: { logout: '退出登录', language: '语言', role: { admin: '管理员', chair: '主席', operator: '会场操作员', dispatcher: '调度员', liaison: '部门联络员' } },
+  shell: { tabs: { meetings: '视频会议', recordings: '录像', dispatch: '应急调度' }, logout: '退出登录', language: '语言', role: { admin: '管理员', chair: '主席', operator: '会场操作员', dispatcher: '调度员', liaison: '部门联络员' } },
   login: {
     title: '登录',
     username: '用户名',
@@ -305,6 +305,27 @@ export const zhCN = {
       meeting: { started: '召开应急视频会议，邀请 {{count}} 个会场', recording: '会议录像已生成' },
       cap: { exported: '导出CAP预警信息 {{identifier}}' },
     },
+  },
+  recordings: {
+    title: '录像（直播与点播）',
+    meeting: '会议',
+    started: '开始时间',
+    duration: '时长',
+    size: '大小',
+    status: '状态',
+    statuses: { recording: '录制中', finished: '已完成', failed: '失败' },
+    play: '点播',
+    watchLive: '观看直播',
+    live: '直播中',
+    download: '下载 MP4',
+    delete: '删除',
+    empty: '暂无录像',
+    retention: '保留期限：{{days}} 天',
+    setRetention: '设置保留期限',
+    accessFailed: '无法获取录像播放地址',
+    start: '开始录制',
+    stop: '停止录制',
+    indicator: '● 录制中',
   },
 } as const;
 

@@ -2,6 +2,7 @@ import type { UnknownAction } from '@reduxjs/toolkit';
 import {
   controlStateReceived,
   venueStatsReceived,
+  recordingChanged,
   localMediaChanged,
   meetingErrored,
   meetingJoined,
@@ -56,6 +57,7 @@ export class ConsoleServices {
         localChanged: (kinds) => dispatch(localMediaChanged(kinds)),
         controlChanged: (control) => dispatch(controlStateReceived(control)),
         stats: (venues) => dispatch(venueStatsReceived(venues)),
+        recordingChanged: (recording) => dispatch(recordingChanged(recording)),
         ended: (reason) =>
           dispatch(
             meetingLeft({

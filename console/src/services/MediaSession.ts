@@ -25,6 +25,7 @@ export interface MediaSessionListener {
   joined(info: Omit<ResponseData['meeting.join'], 'routerRtpCapabilities'>): void;
   controlChanged(control: ControlState): void;
   stats(venues: VenueStatus[]): void;
+  recordingChanged(recording: boolean): void;
   participantJoined(p: ParticipantInfo): void;
   participantLeft(participantId: string): void;
   /** The set of tracks of a participant changed (read them with remoteStream()). */
@@ -74,6 +75,7 @@ export class MediaSession {
       s.on('meeting.removed', () => this.#end('removed')),
       s.on('meeting.state', ({ control }) => this.#listener.controlChanged(control)),
       s.on('meeting.stats', ({ venues }) => this.#listener.stats(venues)),
+      s.on('meeting.recording', ({ recording }) => this.#listener.recordingChanged(recording)),
       s.on('session.replaced', () => this.#end('replaced')),
       s.onConnection((state) => this.#onConnection(state)),
     );

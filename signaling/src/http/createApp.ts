@@ -10,6 +10,9 @@ import type { MeetingManager } from '../meetings/MeetingManager.ts';
 import type { MeetingService } from '../meetings/MeetingService.ts';
 import { createMeetingBodySchema, groupBodySchema, loginBodySchema, type SessionUser } from '../protocol/index.ts';
 import type { VenueStore } from '../store/VenueStore.ts';
+import type { MediaSigner } from '../recordings/MediaSigner.ts';
+import type { RecordingService } from '../recordings/RecordingService.ts';
+import { createRecordingRoutes } from '../recordings/router.ts';
 
 export interface AppDeps {
   auth: AuthService;
@@ -19,6 +22,8 @@ export interface AppDeps {
   metrics: Registry;
   metricsToken: string | undefined;
   consoleDist: string;
+  recordings: RecordingService;
+  signer: MediaSigner;
   health: () => Promise<Record<string, unknown> & { ok: boolean }>;
 }
 
@@ -42,6 +47,7 @@ export function createApp(deps: AppDeps): express.Express {
           'default-src': ["'self'"],
           'connect-src': ["'self'", 'ws:', 'wss:'],
           'media-src': ["'self'", 'blob:'],
+          'worker-src': ["'self'", 'blob:'],
           'img-src': ["'self'", 'data:'],
           'upgrade-insecure-requests': null,
         },
@@ -107,6 +113,10 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ running: Boolean(room), workerPid: room?.workerPid ?? null, placement: placement ?? [], control: room?.control.state ?? null, venues });
   }));
 
+  const recordingRoutes = createRecordingRoutes({ recordings: deps.recordings, signer: deps.signer, auth: deps.auth });
+  app.use('/api', recordingRoutes.api);
+  app.use('/media', recordingRoutes.media);
+
   app.get('/healthz', async (_req, res) => {
     const health = await deps.health();
     res.status(health.ok ? 200 : 503).json(health);
@@ -115,13 +125,13 @@ export function createApp(deps: AppDeps): express.Express {
     if (deps.metricsToken && bearer(req) !== deps.metricsToken) throw unauthorized('metrics need the metrics token');
     res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
   });
-  app.use('/api', (_req, res) => {
+  app.use(['/api', '/media'], (_req, res) => {
     res.status(404).json({ code: 'not_found', message: 'no such API endpoint' });
   });
 
   if (existsSync(deps.consoleDist)) {
     app.use(express.static(deps.consoleDist, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+    app.get(/^\/(?!api\/|socket\.io\/|media\/).*/, (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(path.join(deps.consoleDist, 'index.html'));
     });

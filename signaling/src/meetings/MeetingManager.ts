@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { getLogger, KeyedQueue, type Logger, type Sfu } from '../../../sfu/src/index.ts';
+import { EnhancedEventEmitter, getLogger, KeyedQueue, type Logger, type Sfu } from '../../../sfu/src/index.ts';
 import { notFound, venueBusy } from '../errors.ts';
 import type { Meeting, ResponseData, SessionUser } from '../protocol/index.ts';
 import type { ControlStore } from '../store/ControlStore.ts';
@@ -8,8 +8,13 @@ import type { AuditEntry } from '../audit/AuditLog.ts';
 import { MeetingRoom } from './MeetingRoom.ts';
 import { Participant, type Notify } from './Participant.ts';
 
+export type MeetingManagerEvents = {
+  roomOpened: [room: MeetingRoom];
+  roomClosed: [room: MeetingRoom];
+};
+
 /** The running meetings of this server. Joins are serialised per meeting. */
-export class MeetingManager {
+export class MeetingManager extends EnhancedEventEmitter<MeetingManagerEvents> {
   readonly #sfu: Sfu;
   readonly #venues: VenueStore;
   readonly #controlStore: ControlStore;
@@ -29,6 +34,7 @@ export class MeetingManager {
     onEnded: (meeting: Meeting) => Promise<void>;
     audit: (entry: AuditEntry) => Promise<void>;
   }) {
+    super();
     this.#audit = options.audit;
     this.#sfu = options.sfu;
     this.#venues = options.venues;
@@ -102,6 +108,7 @@ export class MeetingManager {
     this.#rooms.set(meeting.id, room);
     room.once('@close', () => {
       if (this.#rooms.get(meeting.id) === room) this.#rooms.delete(meeting.id);
+      this.safeEmit('roomClosed', room);
     });
     room.once('ended', () => {
       this.#onEnded(meeting).catch((err: unknown) => this.#logger.error({ err, meetingId: meeting.id }, 'could not mark the meeting ended'));
@@ -111,6 +118,7 @@ export class MeetingManager {
       if (this.recoveries.length > 100) this.recoveries.shift();
     });
     this.#logger.debug({ meetingId: meeting.id }, 'room created');
+    this.safeEmit('roomOpened', room);
     return room;
   }
 }

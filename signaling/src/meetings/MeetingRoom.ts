@@ -1,4 +1,4 @@
-import { EnhancedEventEmitter, getLogger, type Logger, type RoomCloseReason, type Sfu, type SfuRoom } from '../../../sfu/src/index.ts';
+import { EnhancedEventEmitter, getLogger, type Logger, type PlainTap, type RoomCloseReason, type Sfu, type SfuRoom } from '../../../sfu/src/index.ts';
 import { badRequest, forbidden, meetingLocked, mutedByChair, notFound } from '../errors.ts';
 import {
   mediaSourceSchema,
@@ -7,13 +7,13 @@ import {
   type Meeting,
   type RequestData,
   type ResponseData,
-  type VenueStatus,
 } from '../protocol/index.ts';
 import type { ControlStore } from '../store/ControlStore.ts';
 import type { AuditEntry } from '../audit/AuditLog.ts';
 import { applyMediaPolicy } from './mediaPolicy.ts';
+import { collectVenueStatuses } from './statusBoard.ts';
 import { MeetingControl } from './MeetingControl.ts';
-import type { Participant } from './Participant.ts';
+import type { Notify, Participant } from './Participant.ts';
 
 export type MeetingRoomEvents = {
   /** The room is empty or ended; the manager drops it. */
@@ -22,6 +22,8 @@ export type MeetingRoomEvents = {
   ended: [];
   /** Media was re-established on another worker after a worker died (ms it took server-side). */
   mediaRecovered: [ms: number];
+  /** What the programme shows or who is audible may have changed (for the recorder). */
+  programmeChanged: [];
 };
 
 const STATS_INTERVAL_MS = 2000;
@@ -35,6 +37,8 @@ const STATS_INTERVAL_MS = 2000;
 export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
   readonly meeting: Meeting;
   readonly control: MeetingControl;
+  /** Set by the recording service while the meeting is being recorded. */
+  recording = false;
   readonly #sfu: Sfu;
   readonly #participants = new Map<string, Participant>();
   readonly #logger: Logger;
@@ -103,6 +107,16 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     return role === 'chair' || role === 'admin' || this.meeting.kind === 'adhoc';
   }
 
+  /** Sends a producer of the meeting's current media as plain RTP to a local receiver (the recorder). */
+  async createPlainTap(producerId: string, target: { ip: string; rtpPort: number; rtcpPort?: number }): Promise<PlainTap> {
+    return (await this.#liveMedia()).createPlainTap(producerId, target);
+  }
+
+  /** Tells every venue present (a recording started or stopped, …). */
+  notifyAll: Notify = (event, ...args) => {
+    for (const p of this.#participants.values()) p.notify(event, ...args);
+  };
+
   /** Counts of the server's own mediasoup objects for one venue. */
   venueMediaCounts(venueId: string) {
     const p = this.participantByVenue(venueId);
@@ -122,6 +136,7 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     this.#participants.set(participant.id, participant);
     participant.once('@close', () => this.#participantLeft(participant));
     this.#record(participant, 'meeting.join');
+    this.safeEmit('programmeChanged');
     for (const other of this.#participants.values()) {
       if (other !== participant) other.notify('participant.joined', { participant: participant.info() });
     }
@@ -135,6 +150,7 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
       isChair: this.isChair(participant),
       invited,
       control: this.control.state,
+      recording: this.recording,
       routerRtpCapabilities: media.rtpCapabilities,
       participants: this.participants.filter((p) => p !== participant).map((p) => p.info()),
     };
@@ -162,6 +178,7 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     const producer = await media.produce(p.id, { ...data, paused: data.source === 'microphone' });
     p.producers.set(data.source, producer.producerId);
     await this.#applyPolicy();
+    this.safeEmit('programmeChanged');
     return { producerId: producer.producerId };
   }
 
@@ -179,6 +196,7 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     if (!muted && this.control.state.muted.includes(p.venue.id)) throw mutedByChair();
     p.selfMuted = muted;
     await this.#applyPolicy();
+    this.safeEmit('programmeChanged');
   }
 
   async closeProducer(p: Participant, producerId: string): Promise<void> {
@@ -233,6 +251,7 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
   #controlChanged(state: ControlState): void {
     for (const p of this.#participants.values()) p.notify('meeting.state', { control: state });
     void this.#applyPolicy();
+    this.safeEmit('programmeChanged');
   }
 
   /** Runs the media policy; calls during a run are coalesced into one more run. */
@@ -292,21 +311,7 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
   async #sendStats(): Promise<void> {
     const chairs = this.participants.filter((p) => this.isChair(p));
     if (chairs.length === 0 || this.#media.closed) return;
-    const venues: VenueStatus[] = [];
-    for (const p of this.participants) {
-      const stats = await this.#media.peerStats(p.id).catch(() => null);
-      const producers = this.#media.producers().filter((x) => x.peerId === p.id);
-      const camera = producers.find((x) => x.source === 'camera');
-      venues.push({
-        venueId: p.venue.id,
-        camera: Boolean(camera && !camera.paused),
-        microphone: Boolean(p.producers.get('microphone')) && !p.selfMuted,
-        uplinkLoss: stats?.uplinkLoss ?? 0,
-        downlinkLoss: stats?.downlinkLoss ?? 0,
-        rttMs: stats?.rttMs ?? null,
-        uplinkBitrate: stats?.uplinkBitrate ?? 0,
-      });
-    }
+    const venues = await collectVenueStatuses(this.#media, this.participants);
     for (const chair of chairs) chair.notify('meeting.stats', { venues });
   }
 
@@ -320,7 +325,10 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     }
     this.#logger.info({ venueId: participant.venue.id, participants: this.#participants.size }, 'venue left');
     if (this.#participants.size === 0 && !this.#closed) this.close();
-    else void this.#applyPolicy();
+    else {
+      void this.#applyPolicy();
+      this.safeEmit('programmeChanged');
+    }
   }
 
   #wireMedia(media: SfuRoom): void {

@@ -58,6 +58,7 @@ export class MeetingService {
       title: body.title,
       kind: body.kind,
       muteOnJoin: body.muteOnJoin ?? body.kind === 'full',
+      autoRecord: body.autoRecord,
       chairVenueId,
       invitedVenueIds,
       status: body.startsAt && Date.parse(body.startsAt) > Date.now() ? 'scheduled' : 'open',

@@ -27,6 +27,8 @@ export const meetingSchema = z.object({
   kind: meetingKindSchema.default('group'),
   /** Branch venues join muted by the chair (usual for full-network meetings). */
   muteOnJoin: z.boolean().default(false),
+  /** Recording starts by itself when the meeting runs. */
+  autoRecord: z.boolean().default(false),
   chairVenueId: z.string(),
   invitedVenueIds: z.array(z.string()),
   status: meetingStatusSchema,

@@ -12,6 +12,7 @@ export const createMeetingBodySchema = z.object({
   groupId: z.string().min(1).max(64).optional(),
   invitedVenueIds: z.array(z.string().min(1).max(64)).max(500).default([]),
   muteOnJoin: z.boolean().optional(),
+  autoRecord: z.boolean().default(false),
   chairVenueId: z.string().min(1).max(64).optional(),
   startsAt: z.iso.datetime({ offset: true }).optional(),
 });

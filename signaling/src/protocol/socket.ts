@@ -82,6 +82,8 @@ export interface ResponseData {
     isChair: boolean;
     invited: { venueId: string; venueName: string }[];
     control: ControlState;
+    /** The meeting is being recorded (every venue shows it). */
+    recording: boolean;
   };
   'meeting.leave': Record<string, never>;
   'transport.create': TransportInfo;
@@ -121,6 +123,8 @@ export interface ServerToClientEvents {
   'meeting.state': (data: { control: ControlState }) => void;
   /** Status board, to the chair every few seconds. */
   'meeting.stats': (data: { venues: VenueStatus[] }) => void;
+  /** Recording started or stopped. */
+  'meeting.recording': (data: { recording: boolean }) => void;
   /** The chair removed this venue from the meeting. */
   'meeting.removed': (data: { meetingId: string }) => void;
   /** The same venue joined from somewhere else; this connection left the meeting. */

@@ -34,6 +34,7 @@ export async function seedDemoCounty(options: {
     title: `${DEMO_COUNTY.name}全县视频会议`,
     kind: 'full',
     muteOnJoin: true,
+    autoRecord: false,
     chairVenueId: 'hall',
     invitedVenueIds: venues.map((v) => v.id),
     status: 'open',

@@ -3,6 +3,7 @@ import { useAppDispatch, useAppSelector } from '../../app/hooks.ts';
 import { pollingNext } from '../../../../signaling/src/protocol/index.ts';
 import { selectMeeting } from './meetingSlice.ts';
 import { raiseHand, setCameraOff, setMicMuted } from './meetingThunks.ts';
+import { useSetMeetingRecordingMutation } from '../recordings/recordingsApi.ts';
 
 /** This venue's own controls (microphone, camera, raise hand) and what the chair is doing. */
 export function VenueToolbar(props: { names: Map<string, string> }) {
@@ -10,6 +11,7 @@ export function VenueToolbar(props: { names: Map<string, string> }) {
   const dispatch = useAppDispatch();
   const meeting = useAppSelector(selectMeeting);
   const control = meeting.control;
+  const [setRecording] = useSetMeetingRecordingMutation();
   const name = (id: string) => props.names.get(id) ?? id;
   const modes: string[] = [];
   if (control?.rollCall) modes.push(t('meeting.mode.rollCall', { venue: name(control.rollCall) }));
@@ -31,6 +33,20 @@ export function VenueToolbar(props: { names: Map<string, string> }) {
         <button type="button" data-testid="hand-toggle" onClick={() => void dispatch(raiseHand(!meeting.local.handRaised))}>
           {meeting.local.handRaised ? t('meeting.hand.lower') : t('meeting.hand.raise')}
         </button>
+      )}
+      {meeting.isChair && meeting.meetingId && (
+        <button
+          type="button"
+          data-testid="recording-toggle"
+          onClick={() => void setRecording({ meetingId: meeting.meetingId!, action: meeting.recording ? 'stop' : 'start' })}
+        >
+          {meeting.recording ? t('recordings.stop') : t('recordings.start')}
+        </button>
+      )}
+      {meeting.recording && (
+        <span className="rec-dot" data-testid="recording-indicator">
+          {t('recordings.indicator')}
+        </span>
       )}
       <span className="modes" data-testid="meeting-modes">
         {modes.map((m) => (

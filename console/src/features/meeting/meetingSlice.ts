@@ -31,6 +31,7 @@ export interface MeetingState {
   isChair: boolean;
   invited: { venueId: string; venueName: string }[];
   control: ControlState | null;
+  recording: boolean;
   /** The chair's status board, by venue id. */
   stats: Record<string, VenueStatus>;
   local: { audio: boolean; video: boolean; micMuted: boolean; cameraOff: boolean; handRaised: boolean };
@@ -48,6 +49,7 @@ const initialState: MeetingState = {
   isChair: false,
   invited: [],
   control: null,
+  recording: false,
   stats: {},
   local: { audio: false, video: false, micMuted: false, cameraOff: false, handRaised: false },
   participants: participantsAdapter.getInitialState(),
@@ -76,6 +78,7 @@ export const meetingSlice = createSlice({
       state.isChair = p.isChair;
       state.invited = p.invited;
       state.control = p.control;
+      state.recording = p.recording;
       participantsAdapter.setAll(
         state.participants,
         action.payload.participants.map((p) => ({ ...p, audio: false, video: false })),
@@ -102,6 +105,9 @@ export const meetingSlice = createSlice({
     },
     controlStateReceived(state, action: PayloadAction<ControlState>) {
       if (!state.control || action.payload.version >= state.control.version) state.control = action.payload;
+    },
+    recordingChanged(state, action: PayloadAction<boolean>) {
+      state.recording = action.payload;
     },
     venueStatsReceived(state, action: PayloadAction<VenueStatus[]>) {
       state.stats = Object.fromEntries(action.payload.map((v) => [v.venueId, v]));
@@ -133,6 +139,7 @@ export const {
   localControlsChanged,
   controlStateReceived,
   venueStatsReceived,
+  recordingChanged,
   meetingLeft,
   meetingErrored,
   noticeDismissed,

@@ -1,0 +1,327 @@
+import { EnhancedEventEmitter, getLogger, type Logger } from '../../../sfu/src/index.ts';
+import { conflict, notFound } from '../errors.ts';
+import { CarrierError, type CarrierLink, type DeliveryReceipt, type InboundSms } from './CarrierLink.ts';
+import { encodeSms, planSms, type EncodedSms } from './encoding.ts';
+import { parseRecipients } from './phone.ts';
+import { SmsOutbox, type QueuedMessage } from './SmsOutbox.ts';
+import {
+  broadcastRequestSchema,
+  type Broadcast,
+  type MessageStatus,
+  type MessageStatusUpdate,
+  type RecipientStatus,
+} from './smsProtocol.ts';
+
+export interface SmsServiceOptions {
+  redisUrl: string;
+  /** The carrier link; the service owns it from now on and closes it. */
+  link: CarrierLink;
+  prefix?: string;
+  receiptTimeoutMs?: number;
+  /** Messages handed to the link at once (defaults to 4 × its window). */
+  maxActive?: number;
+}
+
+export type SmsServiceEvents = {
+  /** A message changed status (sent, unknown, delivered, failed, expired, queued again). */
+  status: [update: MessageStatusUpdate];
+  /** A mobile-originated message, already recorded in the inbound stream. */
+  inbound: [message: InboundSms & { id: string }];
+  linkUp: [];
+  linkDown: [reason: string];
+};
+
+/**
+ * SMS broadcasting: validates broadcasts, keeps them in the Redis outbox, feeds the carrier link
+ * (recording "sending" in the same tick as the write), records carrier ids, receipts and inbound
+ * messages, and recovers the outbox after a restart (README.md has the rule).
+ */
+export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
+  readonly #outbox: SmsOutbox;
+  readonly #link: CarrierLink;
+  readonly #logger: Logger;
+  readonly #maxActive: number;
+  readonly #ready: QueuedMessage[] = [];
+  readonly #texts = new Map<string, string>();
+  readonly #encoded = new Map<string, EncodedSms>();
+  readonly #attempts = new Map<string, number>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #poll: NodeJS.Timeout;
+  readonly #recovered: Promise<void>;
+  #active = 0;
+  #recording = 0;
+  #filling = false;
+  #fillAgain = false;
+  #closed = false;
+  #aborted = false;
+  #closing: Promise<void> | null = null;
+  #onIdle: (() => void) | null = null;
+
+  static async create(options: SmsServiceOptions): Promise<SmsService> {
+    let outbox: SmsOutbox;
+    try {
+      outbox = await SmsOutbox.create(options);
+    } catch (error) {
+      await options.link.close();
+      throw error;
+    }
+    const service = new SmsService(outbox, options);
+    await service.#recovered.catch(async (error: unknown) => {
+      await service.close();
+      throw error;
+    });
+    return service;
+  }
+
+  private constructor(outbox: SmsOutbox, options: SmsServiceOptions) {
+    super();
+    this.#outbox = outbox;
+    this.#link = options.link;
+    this.#maxActive = options.maxActive ?? options.link.window * 4;
+    this.#logger = getLogger('SmsService', { carrier: options.link.protocol });
+    this.#link.on('receipt', (r, resolve, reject) => void this.#onReceipt(r).then(resolve, reject));
+    this.#link.on('inbound', (m, resolve, reject) => void this.#onInbound(m).then(resolve, reject));
+    this.#link.on('up', () => this.safeEmit('linkUp'));
+    this.#link.on('down', (reason) => this.safeEmit('linkDown', reason));
+    this.#recovered = this.#recover();
+    this.#poll = setInterval(() => this.#onPoll(), 1000);
+  }
+
+  get linkUp(): boolean {
+    return this.#link.isUp;
+  }
+
+  /**
+   * Queues one message per recipient. Bad input (empty or oversize text, a number that is not a
+   * mainland mobile number, an empty list) throws a 400 error and changes nothing.
+   */
+  async broadcast(input: unknown): Promise<Broadcast> {
+    if (this.#closed) throw conflict('the SMS service is stopping; try again in a moment');
+    const request = broadcastRequestSchema.parse(input);
+    const plan = planSms(request.text);
+    const { numbers, duplicates } = parseRecipients(request.recipients);
+    const broadcast = await this.#outbox.createBroadcast(
+      { text: request.text, kind: request.kind, ref: request.ref, encoding: plan.encoding, parts: plan.parts, duplicates },
+      numbers,
+    );
+    this.#texts.set(broadcast.id, request.text);
+    this.#logger.info({ broadcastId: broadcast.id, kind: broadcast.kind, recipients: numbers.length, parts: plan.parts }, 'broadcast queued');
+    void this.#fill();
+    return broadcast;
+  }
+
+  async getBroadcast(id: string): Promise<Broadcast> {
+    const broadcast = await this.#outbox.getBroadcast(id);
+    if (!broadcast) throw notFound(`no SMS broadcast ${id}`);
+    return broadcast;
+  }
+
+  listBroadcasts(limit?: number): Promise<Broadcast[]> {
+    return this.#outbox.listBroadcasts(limit);
+  }
+
+  async getRecipients(id: string, offset?: number, limit?: number): Promise<RecipientStatus[]> {
+    await this.getBroadcast(id);
+    return this.#outbox.getRecipients(id, offset, limit);
+  }
+
+  /** Graceful: stops taking messages, lets answers in flight arrive and records them. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#closed = true;
+      this.#logger.info('closing the SMS service');
+      this.#clearTimers();
+      await this.#link.close();
+      await this.#whenIdle(5000);
+      await this.#outbox.close();
+    })();
+    return this.#closing;
+  }
+
+  /**
+   * Stops at once as a crash would (restart drills, tests): the Redis and carrier connections
+   * drop in the same tick and nothing more is recorded. The next start recovers the outbox.
+   */
+  abort(): Promise<void> {
+    if (!this.#closing) {
+      this.#closed = true;
+      this.#aborted = true;
+      this.#clearTimers();
+      const redisGone = this.#outbox.abort();
+      this.#closing = Promise.all([this.#link.abort(), redisGone]).then(() => undefined);
+    }
+    return this.#closing;
+  }
+
+  #clearTimers(): void {
+    clearInterval(this.#poll);
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+  }
+
+  #whenIdle(timeoutMs: number): Promise<void> {
+    if (this.#active === 0 && this.#recording === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.#onIdle?.(), timeoutMs);
+      this.#onIdle = () => {
+        clearTimeout(timer);
+        this.#onIdle = null;
+        resolve();
+      };
+    });
+  }
+
+  async #recover(): Promise<void> {
+    const { queued } = await this.#outbox.recover();
+    this.#ready.push(...queued);
+    void this.#fill();
+  }
+
+  #onPoll(): void {
+    void this.#fill();
+    this.#outbox.expireOverdue().then(
+      (ids) => ids.length > 0 && this.#logger.info({ expired: ids.length }, 'messages expired without a final receipt'),
+      (error: Error) => this.#logger.warn({ err: error.message }, 'expiring overdue messages failed'),
+    );
+  }
+
+  /** Hands messages to the link up to maxActive, reading more from the outbox stream as needed. */
+  async #fill(): Promise<void> {
+    if (this.#closed) return;
+    if (this.#filling) {
+      this.#fillAgain = true;
+      return;
+    }
+    this.#filling = true;
+    try {
+      await this.#recovered;
+      while (!this.#closed) {
+        this.#fillAgain = false;
+        while (this.#hasRoom() && this.#ready.length > 0) void this.#send(this.#ready.shift()!);
+        if (!this.#hasRoom()) break;
+        const batch = await this.#outbox.readNew(this.#maxActive * 2);
+        if (batch.length === 0 && !this.#fillAgain) break;
+        this.#ready.push(...batch);
+      }
+    } catch (error) {
+      if (!this.#aborted) this.#logger.error({ err: error }, 'reading the SMS outbox failed; retrying');
+    } finally {
+      this.#filling = false;
+    }
+  }
+
+  #hasRoom(): boolean {
+    return this.#active < this.#maxActive && this.#recording < this.#maxActive * 25;
+  }
+
+  /**
+   * One message: the link part counts in #active (bounded by maxActive, so the link always has
+   * the next messages waiting), the Redis recording after it in #recording.
+   */
+  async #send(m: QueuedMessage): Promise<void> {
+    this.#active++;
+    let marking: Promise<boolean> | null = null;
+    let result: { ids: string[] } | { error: unknown };
+    try {
+      const sms = await this.#encode(m);
+      if (sms === null) throw new CarrierError('rejected', 'the broadcast record is missing');
+      const message = { to: m.to, dataCoding: sms.dataCoding, parts: sms.parts, clientRef: m.clientRef };
+      const ids = await this.#link.submit(message, {
+        onWrite: () => {
+          if (!this.#outbox.ready) return false;
+          marking = this.#outbox.markSending(m.messageId);
+          marking.then(
+            (ok) => ok || this.#logger.warn({ messageId: m.messageId }, 'an SMS was sent that was not queued'),
+            (err: Error) => this.#aborted || this.#logger.error({ err: err.message, messageId: m.messageId }, 'recording "sending" failed'),
+          );
+          return true;
+        },
+      });
+      result = { ids };
+    } catch (error) {
+      result = { error };
+    }
+    this.#active--;
+    this.#recording++;
+    if (!this.#closed) void this.#fill();
+    try {
+      if ('ids' in result) await this.#record(m, this.#outbox.markSent(m, result.ids));
+      else await this.#onSendError(m, result.error, marking);
+    } catch (error) {
+      if (!this.#aborted) this.#logger.error({ err: error, messageId: m.messageId }, 'recording an SMS failed');
+    } finally {
+      this.#recording--;
+      if (this.#active === 0 && this.#recording === 0) this.#onIdle?.();
+      if (!this.#closed) void this.#fill();
+    }
+  }
+
+  async #onSendError(m: QueuedMessage, error: unknown, marking: Promise<boolean> | null): Promise<void> {
+    if (!(error instanceof CarrierError)) {
+      // Not sent (the broadcast text could not be read): still queued, try again later.
+      if (!this.#aborted) this.#logger.error({ err: error, messageId: m.messageId }, 'preparing an SMS failed; will retry');
+      return this.#retryLater(m);
+    }
+    if (error.kind === 'retry') {
+      if (marking && !(await marking)) return;
+      await this.#outbox.markQueued(m.messageId, error.message);
+      this.#retryLater(m);
+    } else if (error.kind === 'rejected') {
+      await this.#record(m, this.#outbox.markFailed(m, error.message));
+    } else {
+      this.#logger.warn({ messageId: m.messageId, reason: error.message }, 'SMS outcome unknown; held for a receipt');
+      await this.#record(m, this.#outbox.markUnknown(m));
+    }
+  }
+
+  /** Sends a message again after a backoff that grows with its attempts (the entry stays pending). */
+  #retryLater(m: QueuedMessage): void {
+    if (this.#closed) return;
+    const attempts = (this.#attempts.get(m.messageId) ?? 0) + 1;
+    this.#attempts.set(m.messageId, attempts);
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      this.#ready.unshift(m);
+      void this.#fill();
+    }, Math.min(30_000, 250 * 2 ** Math.min(attempts, 7)));
+    this.#timers.add(timer);
+  }
+
+  async #record(m: QueuedMessage, write: Promise<MessageStatus>): Promise<void> {
+    const status = await write;
+    this.#attempts.delete(m.messageId);
+    this.safeEmit('status', { broadcastId: m.broadcastId, messageId: m.messageId, to: m.to, status });
+  }
+
+  /** The broadcast's text encoded; one-part messages share one encoding, long ones carry their own ref. */
+  async #encode(m: QueuedMessage): Promise<EncodedSms | null> {
+    const cached = this.#encoded.get(m.broadcastId);
+    if (cached && cached.parts.length === 1) return cached;
+    let text = this.#texts.get(m.broadcastId) ?? null;
+    if (text === null) {
+      text = await this.#outbox.getText(m.broadcastId);
+      if (text === null) return null;
+      if (this.#texts.size >= 100) this.#texts.clear();
+      this.#texts.set(m.broadcastId, text);
+    }
+    const sms = encodeSms(text, m.clientRef & 0xff);
+    if (this.#encoded.size >= 100) this.#encoded.clear();
+    this.#encoded.set(m.broadcastId, sms);
+    return sms;
+  }
+
+  async #onReceipt(receipt: DeliveryReceipt): Promise<void> {
+    await this.#recovered;
+    const result = await this.#outbox.applyReceipt(receipt);
+    if (result?.changed) {
+      const broadcastId = result.messageId.slice(0, result.messageId.lastIndexOf('.'));
+      this.safeEmit('status', { broadcastId, messageId: result.messageId, to: receipt.from, status: result.status });
+    }
+  }
+
+  async #onInbound(message: InboundSms): Promise<void> {
+    const id = await this.#outbox.recordInbound(message);
+    this.#logger.info({ inboundId: id, from: message.from }, 'inbound SMS');
+    this.safeEmit('inbound', { ...message, id });
+  }
+}
