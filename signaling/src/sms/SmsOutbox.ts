@@ -49,6 +49,7 @@ const entriesSchema = z.array(z.tuple([z.string(), z.array(z.string()).nullable(
 const streamReplySchema = z.array(z.tuple([z.string(), entriesSchema])).nullable();
 const receiptReplySchema = z.tuple([z.string(), z.string(), z.number()]);
 const statusReplySchema = z.string();
+const expireReplySchema = z.tuple([z.string(), z.string()]);
 
 function formatDuration(ms: number): string {
   if (ms >= 3600_000) return `${Math.round(ms / 360_000) / 10} h`;
@@ -313,15 +314,15 @@ export class SmsOutbox {
     return reply[0] ? { messageId: reply[0], status: this.#status(reply[1]), changed: reply[2] === 1 } : null;
   }
 
-  /** Expires messages past their receipt deadline; returns the ids expired. */
-  async expireOverdue(limit = 500): Promise<string[]> {
+  /** Expires messages past their receipt deadline; returns those expired. */
+  async expireOverdue(limit = 500): Promise<Array<{ messageId: string; to: string }>> {
     const due = await this.#redis.zrangebyscore(this.#key('dl'), '-inf', Date.now(), 'LIMIT', 0, limit);
     if (due.length === 0) return [];
     const pipeline = this.#redis.pipeline() as WithScripts<ChainableCommander>;
     const reason = `no final delivery receipt within ${formatDuration(this.#receiptTimeoutMs)}`;
     for (const mid of due) pipeline.smsExpire(this.#prefix, Date.now(), mid, reason);
-    const results = checkExec(await pipeline.exec(), 'expiring messages');
-    return due.filter((_, i) => results[i] === 'expired');
+    const results = checkExec(await pipeline.exec(), 'expiring messages').map((r) => expireReplySchema.parse(r));
+    return due.flatMap((messageId, i) => (results[i]![0] === 'expired' ? [{ messageId, to: results[i]![1] }] : []));
   }
 
   /** Appends an inbound message to the inbound stream (kept to the latest 100,000). */

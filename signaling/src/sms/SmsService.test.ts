@@ -167,10 +167,13 @@ describe('SmsService', () => {
 
   it('expires messages whose receipt never comes', async () => {
     const { service } = await stack({ simulator: { receipts: false }, receiptTimeoutMs: 300 });
+    const expired: string[] = [];
+    service.on('status', (u) => u.status === 'expired' && expired.push(u.to));
     const created = await service.broadcast({ text: 'no receipts here', recipients: ['13200000000', '13200000001'], kind: 'other' });
     const done = await waitDone(service, created.id, 10_000);
     expect(done.counts).toMatchObject({ expired: 2, sent: 0 });
     const rows = await service.getRecipients(created.id);
     expect(rows[0]).toMatchObject({ status: 'expired', error: 'no final delivery receipt within 0.3 s' });
+    expect(expired.sort()).toEqual(['13200000000', '13200000001']);
   });
 });

@@ -22,8 +22,11 @@ export interface SmsServiceOptions {
   maxActive?: number;
 }
 
+/** Message ids are `<broadcast id>.<recipient index>`. */
+const broadcastOf = (messageId: string) => messageId.slice(0, messageId.lastIndexOf('.'));
+
 export type SmsServiceEvents = {
-  /** A message changed status (sent, unknown, delivered, failed, expired, queued again). */
+  /** A message's submit outcome or final status was recorded (sent, unknown, delivered, failed, expired). */
   status: [update: MessageStatusUpdate];
   /** A mobile-originated message, already recorded in the inbound stream. */
   inbound: [message: InboundSms & { id: string }];
@@ -180,7 +183,13 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
   #onPoll(): void {
     void this.#fill();
     this.#outbox.expireOverdue().then(
-      (ids) => ids.length > 0 && this.#logger.info({ expired: ids.length }, 'messages expired without a final receipt'),
+      (expired) => {
+        if (expired.length === 0) return;
+        this.#logger.info({ expired: expired.length }, 'messages expired without a final receipt');
+        for (const { messageId, to } of expired) {
+          this.safeEmit('status', { broadcastId: broadcastOf(messageId), messageId, to, status: 'expired' });
+        }
+      },
       (error: Error) => this.#logger.warn({ err: error.message }, 'expiring overdue messages failed'),
     );
   }
@@ -314,8 +323,7 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
     await this.#recovered;
     const result = await this.#outbox.applyReceipt(receipt);
     if (result?.changed) {
-      const broadcastId = result.messageId.slice(0, result.messageId.lastIndexOf('.'));
-      this.safeEmit('status', { broadcastId, messageId: result.messageId, to: receipt.from, status: result.status });
+      this.safeEmit('status', { broadcastId: broadcastOf(result.messageId), messageId: result.messageId, to: receipt.from, status: result.status });
     }
   }
 

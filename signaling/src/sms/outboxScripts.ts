@@ -222,16 +222,17 @@ redis.call('RPUSH', P .. 'op:' .. to, cid)
 redis.call('EXPIRE', P .. 'op:' .. to, ARGV[9])
 return { '', 'parked', 0 }`),
 
-  /** ARGV: P, now, mid, reason → status afterwards (sent/unknown past the deadline → expired). */
+  /** ARGV: P, now, mid, reason → { status afterwards, to } (sent/unknown past the deadline → expired). */
   smsExpire: script(`
 local mid = ARGV[3]
 local mk = mkey(mid)
 local st = redis.call('HGET', mk, 'st')
+local to = redis.call('HGET', mk, 'to') or ''
 redis.call('ZREM', P .. 'dl', mid)
-if st ~= 'sent' and st ~= 'unknown' then return st or 'missing' end
+if st ~= 'sent' and st ~= 'unknown' then return { st or 'missing', to } end
 move(mk, st, 'expired', ARGV[4])
-redis.call('ZREM', P .. 'u:' .. redis.call('HGET', mk, 'to'), mid)
-return 'expired'`),
+redis.call('ZREM', P .. 'u:' .. to, mid)
+return { 'expired', to }`),
 } as const;
 
 export type OutboxScriptName = keyof typeof OUTBOX_SCRIPTS;
