@@ -112,7 +112,8 @@ export class SmsOutbox {
 
   /** Connected: a write issued now goes out at once (nothing is held in an offline queue). */
   get ready(): boolean {
-    return !this.#closed && this.#redis.status === 'ready';
+    const stream = this.#redis.stream as { writable?: boolean; writableEnded?: boolean } | undefined;
+    return !this.#closed && this.#redis.status === 'ready' && stream?.writable === true && stream.writableEnded !== true;
   }
 
   async close(): Promise<void> {

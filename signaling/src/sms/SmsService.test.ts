@@ -1,10 +1,15 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
+import { RedisServer } from '../redis/RedisServer.ts';
 import { SmsService } from './SmsService.ts';
+import type { Broadcast } from './smsProtocol.ts';
 import type { SmscSimulator, SmscSimulatorOptions } from './SmscSimulator.ts';
 import type { SmppLinkOptions } from './SmppCarrierLink.ts';
-import { connectLink, phoneNumbers, quietLogs, startRedis, startSimulator, waitFor, type TestRedis } from './testKit.ts';
+import { connectLink, freePort, phoneNumbers, quietLogs, startRedis, startSimulator, waitFor, type TestRedis } from './testKit.ts';
 
 const NOTICE = '县防汛抗旱指挥部通知：受强降雨影响，请各乡镇于今晚20时前完成低洼地带群众转移，并报告转移人数。';
 
@@ -37,8 +42,16 @@ async function stack(options: { simulator?: SmscSimulatorOptions; link?: Partial
 }
 
 async function waitDone(service: SmsService, id: string, timeoutMs = 20_000) {
-  let last: unknown;
-  await waitFor(async () => (last = await service.getBroadcast(id)).done, timeoutMs, `broadcast ${id} to finish`).catch(async (error: Error) => {
+  let last: Broadcast | undefined;
+  const check = async () => {
+    try {
+      last = await service.getBroadcast(id);
+    } catch {
+      return false; // Redis may be restarting
+    }
+    return last.done;
+  };
+  await waitFor(check, timeoutMs, `broadcast ${id} to finish`).catch(async (error: Error) => {
     const stuck = (await service.getRecipients(id, 0, 5000)).filter((r) => r.status !== 'delivered').slice(0, 5);
     throw new Error(`${error.message}: ${JSON.stringify(last)} ${JSON.stringify(stuck)}`);
   });
@@ -175,5 +188,27 @@ describe('SmsService', () => {
     const rows = await service.getRecipients(created.id);
     expect(rows[0]).toMatchObject({ status: 'expired', error: 'no final delivery receipt within 0.3 s' });
     expect(expired.sort()).toEqual(['13200000000', '13200000001']);
+  });
+
+  it('keeps going through a Redis restart in the middle of a broadcast', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'yilian-sms-redis-'));
+    const port = await freePort();
+    let ownRedis = await RedisServer.create({ port, dir });
+    cleanups.push(async () => {
+      await ownRedis.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    const simulator = await startSimulator({ responseDelayMs: 5, receiptDelayMs: 20 });
+    cleanups.push(() => simulator.close());
+    const service = await SmsService.create({ redisUrl: ownRedis.url, link: await connectLink(simulator) });
+    cleanups.push(() => service.close());
+    const numbers = phoneNumbers(400, 13100000000);
+    const created = await service.broadcast({ text: '演练：请各乡镇值班员回复1确认。', recipients: numbers, kind: 'emergency_command' });
+    await waitFor(() => simulator.counts.messages >= 100, 10_000, '100 messages at the SMSC');
+    await ownRedis.close();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    ownRedis = await RedisServer.create({ port, dir });
+    expect((await waitDone(service, created.id, 40_000)).counts.delivered).toBe(400);
+    expectOneEach(simulator, numbers);
   });
 });

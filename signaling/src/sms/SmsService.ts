@@ -49,6 +49,7 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
   readonly #encoded = new Map<string, EncodedSms>();
   readonly #attempts = new Map<string, number>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #wakers = new Set<() => void>();
   readonly #poll: NodeJS.Timeout;
   readonly #recovered: Promise<void>;
   #active = 0;
@@ -160,6 +161,7 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
     clearInterval(this.#poll);
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
+    for (const wake of [...this.#wakers]) wake();
   }
 
   #whenIdle(timeoutMs: number): Promise<void> {
@@ -230,7 +232,7 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
   async #send(m: QueuedMessage): Promise<void> {
     this.#active++;
     let marking: Promise<boolean> | null = null;
-    let result: { ids: string[] } | { error: unknown };
+    let outcome: { ok: true; ids: string[] } | { ok: false; error: unknown };
     try {
       const sms = await this.#encode(m);
       if (sms === null) throw new CarrierError('rejected', 'the broadcast record is missing');
@@ -241,21 +243,26 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
           marking = this.#outbox.markSending(m.messageId);
           marking.then(
             (ok) => ok || this.#logger.warn({ messageId: m.messageId }, 'an SMS was sent that was not queued'),
-            (err: Error) => this.#aborted || this.#logger.error({ err: err.message, messageId: m.messageId }, 'recording "sending" failed'),
+            // The outcome write that follows repairs the record (it accepts a message still queued).
+            (err: Error) => this.#aborted || this.#logger.warn({ err: err.message, messageId: m.messageId }, 'recording "sending" failed'),
           );
           return true;
         },
       });
-      result = { ids };
+      outcome = { ok: true, ids };
     } catch (error) {
-      result = { error };
+      outcome = { ok: false, error };
     }
     this.#active--;
     this.#recording++;
     if (!this.#closed) void this.#fill();
     try {
-      if ('ids' in result) await this.#record(m, this.#outbox.markSent(m, result.ids));
-      else await this.#onSendError(m, result.error, marking);
+      if (outcome.ok) {
+        const { ids } = outcome;
+        await this.#record(m, () => this.#outbox.markSent(m, ids));
+      } else {
+        await this.#onSendError(m, outcome.error, marking);
+      }
     } catch (error) {
       if (!this.#aborted) this.#logger.error({ err: error, messageId: m.messageId }, 'recording an SMS failed');
     } finally {
@@ -272,14 +279,17 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
       return this.#retryLater(m);
     }
     if (error.kind === 'retry') {
-      if (marking && !(await marking)) return;
-      await this.#outbox.markQueued(m.messageId, error.message);
-      this.#retryLater(m);
+      // The carrier did not take it. Back to queued if it had been marked sending; then again later.
+      try {
+        if (marking !== null && (await marking)) await this.#durably(() => this.#outbox.markQueued(m.messageId, error.message));
+      } finally {
+        this.#retryLater(m);
+      }
     } else if (error.kind === 'rejected') {
-      await this.#record(m, this.#outbox.markFailed(m, error.message));
+      await this.#record(m, () => this.#outbox.markFailed(m, error.message));
     } else {
       this.#logger.warn({ messageId: m.messageId, reason: error.message }, 'SMS outcome unknown; held for a receipt');
-      await this.#record(m, this.#outbox.markUnknown(m));
+      await this.#record(m, () => this.#outbox.markUnknown(m));
     }
   }
 
@@ -296,8 +306,39 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
     this.#timers.add(timer);
   }
 
-  async #record(m: QueuedMessage, write: Promise<MessageStatus>): Promise<void> {
-    const status = await write;
+  /**
+   * A write that must not be lost while the process lives (a submit outcome): retried over about
+   * 30 s when Redis is briefly away. Were it still lost, the stream entry stays pending and the
+   * next start recovers the message.
+   */
+  async #durably<T>(write: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (this.#closed || attempt >= 5) throw error;
+        await this.#sleep(500 * 2 ** attempt);
+      }
+    }
+  }
+
+  /** A pause that close() ends at once. */
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.#timers.delete(timer);
+        this.#wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.#timers.add(timer);
+      this.#wakers.add(wake);
+    });
+  }
+
+  async #record(m: QueuedMessage, write: () => Promise<MessageStatus>): Promise<void> {
+    const status = await this.#durably(write);
     this.#attempts.delete(m.messageId);
     this.safeEmit('status', { broadcastId: m.broadcastId, messageId: m.messageId, to: m.to, status });
   }
