@@ -4,35 +4,50 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { EnhancedEventEmitter, getLogger, Sfu, type Logger } from '../../sfu/src/index.ts';
+import { Recorder, RedisRecordingStore } from '../../recorder/src/index.ts';
 import { AuditLog } from './audit/AuditLog.ts';
 import { AuthService } from './auth/AuthService.ts';
 import type { SignalingConfig } from './config.ts';
+import { seedDispatchDemo } from './dispatch/seed.ts';
 import { createApp } from './http/createApp.ts';
 import { createMetrics } from './http/metrics.ts';
 import { MeetingManager } from './meetings/MeetingManager.ts';
 import { MeetingService } from './meetings/MeetingService.ts';
+import { Messaging } from './Messaging.ts';
+import { MediaSigner } from './recordings/MediaSigner.ts';
+import { RecordingService } from './recordings/RecordingService.ts';
 import { RedisServer } from './redis/RedisServer.ts';
 import { seedDemoCounty } from './seed/seed.ts';
 import { SocketGateway } from './socket/SocketGateway.ts';
-import { MeetingStore } from './store/MeetingStore.ts';
 import { ControlStore } from './store/ControlStore.ts';
 import { GroupStore } from './store/GroupStore.ts';
+import { MeetingStore } from './store/MeetingStore.ts';
 import { SessionStore } from './store/SessionStore.ts';
 import { UserStore } from './store/UserStore.ts';
 import { VenueStore } from './store/VenueStore.ts';
 import { loadTls } from './tls.ts';
-import { Recorder, RedisRecordingStore } from '../../recorder/src/index.ts';
-import { MediaSigner } from './recordings/MediaSigner.ts';
-import { RecordingService } from './recordings/RecordingService.ts';
 
 export type YilianServerEvents = {
   /** Something the server cannot run without died (the embedded Redis). */
   fatal: [error: Error];
 };
 
+/** Stores and services over Redis that the rest is built on. */
+function createDomain(redis: Redis, config: SignalingConfig) {
+  const users = new UserStore(redis);
+  const venues = new VenueStore(redis);
+  const meetingStore = new MeetingStore(redis);
+  const groups = new GroupStore(redis);
+  const audit = new AuditLog(redis);
+  const auth = new AuthService({ users, sessions: new SessionStore(redis, config.sessionTtlSeconds), audit });
+  const meetings = new MeetingService({ meetings: meetingStore, venues, groups, audit });
+  return { users, venues, meetingStore, groups, audit, auth, meetings };
+}
+type Domain = ReturnType<typeof createDomain>;
+
 /**
- * The whole application server: Redis (embedded or external), the SFU, HTTP(S) and socket.io.
- * close() shuts down in reverse order and awaits every child process.
+ * The whole application server: Redis (embedded or external), the SFU, the recorder, SMS and
+ * dispatch, HTTP(S) and socket.io. close() shuts down in reverse order and awaits every child process.
  */
 export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
   readonly config: SignalingConfig;
@@ -41,6 +56,8 @@ export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
   readonly manager: MeetingManager;
   readonly audit: AuditLog;
   readonly recordings: RecordingService;
+  readonly messaging: Messaging;
+  readonly #domain: Domain;
   readonly #redisServer: RedisServer | undefined;
   readonly #httpServer: http.Server;
   readonly #httpsServer: https.Server | undefined;
@@ -55,24 +72,27 @@ export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
       let redisServer: RedisServer | undefined;
       let redisUrl = config.redisUrl;
       if (!redisUrl) {
-        redisServer = await RedisServer.create({ port: config.embeddedRedisPort, dir: path.join(config.dataDir, 'redis') });
-        cleanups.push(() => redisServer!.close());
-        redisUrl = redisServer.url;
+        const embedded = await RedisServer.create({ port: config.embeddedRedisPort, dir: path.join(config.dataDir, 'redis') });
+        redisServer = embedded;
+        cleanups.push(() => embedded.close());
+        redisUrl = embedded.url;
       }
       const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
       redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
       await redis.connect();
       cleanups.push(() => void redis.disconnect());
+      const domain = createDomain(redis, config);
 
       const sfu = await Sfu.create(config.sfu);
       cleanups.push(() => sfu.close());
-
       const recorder = await Recorder.create({ config: config.recorder, store: new RedisRecordingStore(redis) });
       cleanups.push(() => recorder.close());
       const signer = await MediaSigner.create(redis);
+      const messaging = await Messaging.create({ config, redis, redisUrl, audit: domain.audit, venues: domain.venues, meetings: domain.meetings });
+      cleanups.push(() => messaging.close());
 
       const tls = config.httpsPort > 0 ? await loadTls({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, dataDir: config.dataDir }) : undefined;
-      const server = new YilianServer({ config, redis, redisServer, sfu, tls, recorder, signer });
+      const server = new YilianServer({ config, redis, redisServer, domain, sfu, recorder, signer, messaging, tls });
       cleanups.length = 0;
       try {
         await server.#listen();
@@ -91,40 +111,31 @@ export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
     config: SignalingConfig;
     redis: Redis;
     redisServer: RedisServer | undefined;
+    domain: Domain;
     sfu: Sfu;
-    tls: { cert: Buffer; key: Buffer } | undefined;
     recorder: Recorder;
     signer: MediaSigner;
+    messaging: Messaging;
+    tls: { cert: Buffer; key: Buffer } | undefined;
   }) {
     super();
     this.config = options.config;
     this.redis = options.redis;
     this.sfu = options.sfu;
+    this.messaging = options.messaging;
+    this.#domain = options.domain;
     this.#redisServer = options.redisServer;
     this.#logger = getLogger('YilianServer');
-
-    const users = new UserStore(this.redis);
-    const venues = new VenueStore(this.redis);
-    const meetingStore = new MeetingStore(this.redis);
-    this.audit = new AuditLog(this.redis);
-    const auth = new AuthService({ users, sessions: new SessionStore(this.redis, this.config.sessionTtlSeconds), audit: this.audit });
-    const groups = new GroupStore(this.redis);
-    const meetings = new MeetingService({ meetings: meetingStore, venues, groups, audit: this.audit });
+    const { auth, meetings, venues, meetingStore, audit } = options.domain;
+    this.audit = audit;
     this.manager = new MeetingManager({
       sfu: this.sfu,
       venues,
       controlStore: new ControlStore(this.redis),
       onEnded: (meeting) => meetings.markEnded(meeting, 'chair'),
-      audit: (entry) => this.audit.append(entry),
+      audit: (entry) => audit.append(entry),
     });
-    this.#stores = { users, venues, meetings: meetingStore, groups };
-    this.recordings = new RecordingService({
-      recorder: options.recorder,
-      manager: this.manager,
-      meetings: meetingStore,
-      redis: this.redis,
-      audit: this.audit,
-    });
+    this.recordings = new RecordingService({ recorder: options.recorder, manager: this.manager, meetings: meetingStore, redis: this.redis, audit });
 
     const app = createApp({
       auth,
@@ -136,6 +147,7 @@ export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
       consoleDist: this.config.consoleDist,
       recordings: this.recordings,
       signer: options.signer,
+      messaging: this.messaging,
       health: () => this.#health(),
     });
     this.#httpServer = http.createServer(app);
@@ -149,8 +161,6 @@ export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
     this.#redisServer?.once('died', (code) => this.safeEmit('fatal', new Error(`embedded redis-server died (exit ${code})`)));
   }
 
-  readonly #stores: { users: UserStore; venues: VenueStore; meetings: MeetingStore; groups: GroupStore };
-
   get httpPort(): number {
     return (this.#httpServer.address() as AddressInfo).port;
   }
@@ -160,7 +170,10 @@ export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
   }
 
   async seedDemo(): Promise<{ seeded: boolean }> {
-    return seedDemoCounty({ redis: this.redis, ...this.#stores });
+    const { users, venues, meetingStore, groups } = this.#domain;
+    const result = await seedDemoCounty({ redis: this.redis, users, venues, meetings: meetingStore, groups });
+    await seedDispatchDemo({ redis: this.redis, users, venues });
+    return result;
   }
 
   async close(): Promise<void> {
@@ -170,6 +183,7 @@ export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
     await this.#gateway.close();
     this.manager.close();
     await this.recordings.close();
+    await this.messaging.close();
     this.#httpServer.closeAllConnections();
     this.#httpsServer?.closeAllConnections();
     await Promise.all([closeServer(this.#httpServer), this.#httpsServer && closeServer(this.#httpsServer)]);

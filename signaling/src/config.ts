@@ -27,6 +27,17 @@ export const signalingConfigSchema = z.object({
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   sessionTtlSeconds: z.coerce.number().int().positive().default(12 * 3600),
   seedDemo: bool.default(true),
+  /** The carrier's SMSC (SMPP). When SMPP_HOST is unset a local SMSC simulator is started as the demo carrier. */
+  smppHost: z.string().min(1).optional(),
+  smppPort: port.default(2775),
+  smppSystemId: z.string().min(1).max(15).default('yilian'),
+  smppPassword: z.string().max(8).default('yilian'),
+  smppWindow: z.coerce.number().int().min(1).max(1000).default(10),
+  smppMaxPerSecond: z.coerce.number().min(0).default(0),
+  /** The dispatch centre's SMS number: replies and reports to it reach dispatch. */
+  smsCentreNumber: z.string().regex(/^\d{3,20}$/).default('12110'),
+  /** GB/T 2260 administrative area code of the county (CAP identifiers); 990101 is fictional. */
+  areaCode: z.string().regex(/^\d{6}$/).default('990101'),
   /** When set, /metrics requires `Authorization: Bearer <token>`. */
   metricsToken: z.string().min(16).optional(),
 });
@@ -62,6 +73,14 @@ export function readSignalingConfig(env: NodeJS.ProcessEnv = process.env): Signa
     sessionTtlSeconds: e('SESSION_TTL_SECONDS'),
     seedDemo: e('SEED_DEMO'),
     metricsToken: e('METRICS_TOKEN'),
+    smppHost: e('SMPP_HOST'),
+    smppPort: e('SMPP_PORT'),
+    smppSystemId: e('SMPP_SYSTEM_ID'),
+    smppPassword: e('SMPP_PASSWORD'),
+    smppWindow: e('SMPP_WINDOW'),
+    smppMaxPerSecond: e('SMPP_MAX_PER_SECOND'),
+    smsCentreNumber: e('SMS_CENTRE_NUMBER'),
+    areaCode: e('AREA_CODE'),
   });
   if (!parsed.success) {
     throw new Error(`invalid configuration: ${z.prettifyError(parsed.error)}`);
@@ -75,5 +94,6 @@ export function maskedConfig(config: SignalingConfig): Record<string, unknown> {
     ...config,
     redisUrl: config.redisUrl?.replace(/\/\/[^@]*@/, '//***@'),
     metricsToken: config.metricsToken ? '***' : undefined,
+    smppPassword: '***',
   };
 }

@@ -32,7 +32,10 @@ export interface Stack {
  * workers and the signalling server on random loopback ports, seeded with the demo county.
  */
 export async function startStack(
-  overrides: Partial<Omit<SignalingConfig, 'sfu'>> & { sfu?: Partial<SignalingConfig['sfu']> } = {},
+  overrides: Partial<Omit<SignalingConfig, 'sfu' | 'recorder'>> & {
+    sfu?: Partial<SignalingConfig['sfu']>;
+    recorder?: Partial<SignalingConfig['recorder']>;
+  } = {},
 ): Promise<Stack> {
   configureLogging({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn' });
   const dataDir = overrides.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'yilian-test-')));
@@ -46,8 +49,10 @@ export async function startStack(
     embeddedRedisPort: await freePort(),
     dataDir,
     seedDemo: true,
+    smppPort: 0,
     ...overrides,
     sfu: { ...base.sfu, rtcPortBase, ...overrides.sfu },
+    recorder: { ...base.recorder, outputDir: path.join(dataDir, 'recordings'), ...overrides.recorder },
   };
   const server = await YilianServer.create(config);
   await server.seedDemo();

@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import type { Registry } from 'prom-client';
 import { getLogger } from '../../../sfu/src/index.ts';
 import type { AuthService } from '../auth/AuthService.ts';
-import { forbidden, toErrorBody, unauthorized } from '../errors.ts';
+import { forbidden, notFound, toErrorBody, unauthorized } from '../errors.ts';
 import type { MeetingManager } from '../meetings/MeetingManager.ts';
 import type { MeetingService } from '../meetings/MeetingService.ts';
 import { createMeetingBodySchema, groupBodySchema, loginBodySchema, type SessionUser } from '../protocol/index.ts';
@@ -13,6 +13,8 @@ import type { VenueStore } from '../store/VenueStore.ts';
 import type { MediaSigner } from '../recordings/MediaSigner.ts';
 import type { RecordingService } from '../recordings/RecordingService.ts';
 import { createRecordingRoutes } from '../recordings/router.ts';
+import { createDispatchRouter } from '../dispatch/router.ts';
+import type { Messaging } from '../Messaging.ts';
 
 export interface AppDeps {
   auth: AuthService;
@@ -24,6 +26,7 @@ export interface AppDeps {
   consoleDist: string;
   recordings: RecordingService;
   signer: MediaSigner;
+  messaging: Messaging;
   health: () => Promise<Record<string, unknown> & { ok: boolean }>;
 }
 
@@ -111,6 +114,15 @@ export function createApp(deps: AppDeps): express.Express {
       venueIds: w.peerIds.map((id) => room.participants.find((p) => p.id === id)?.venue.id ?? id),
     }));
     res.json({ running: Boolean(room), workerPid: room?.workerPid ?? null, placement: placement ?? [], control: room?.control.state ?? null, venues });
+  }));
+
+  app.use('/api/dispatch', createDispatchRouter({ dispatch: deps.messaging.dispatch, authenticate: (t) => deps.auth.authenticate(t) }));
+  /** The demo carrier: what the local SMSC simulator received (admins; absent with a real SMSC). */
+  app.get('/api/admin/smsc/messages', authed(async (req, res) => {
+    if (req.user.role !== 'admin') throw forbidden('admins only');
+    const simulator = deps.messaging.simulator;
+    if (!simulator) throw notFound('a real SMSC is configured; there is no demo carrier');
+    res.json({ counts: simulator.counts, messages: simulator.recent(200) });
   }));
 
   const recordingRoutes = createRecordingRoutes({ recordings: deps.recordings, signer: deps.signer, auth: deps.auth });

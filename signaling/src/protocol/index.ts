@@ -4,3 +4,4 @@ export * from './media.ts';
 export * from './socket.ts';
 export * from './rest.ts';
 export * from './control.ts';
+export * from './dispatch.ts';
