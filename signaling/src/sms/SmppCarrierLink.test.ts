@@ -95,15 +95,16 @@ describe('SmppCarrierLink with the SMSC simulator', () => {
   });
 
   it('reports throttled single messages as retry and backs off before sending more', async () => {
-    const { sim, link } = await setup({ throttlePerSecond: 50 }, { throttleMinMs: 300 });
+    const { sim, link } = await setup({ throttlePerSecond: 50 }, { throttleMinMs: 1000 });
     const first = await settle(Array.from({ length: 10 }, (_, i) => link.submit(message(`1350000${String(i).padStart(4, '0')}`, 'x'))));
-    expect(first.ok).toBe(5);
-    expect(first.errors).toHaveLength(5);
+    expect(first.ok).toBeGreaterThanOrEqual(5);
+    expect(first.errors.length).toBeGreaterThan(0);
+    expect(first.ok + first.errors.length).toBe(10);
     expect(first.errors.every((e) => e instanceof CarrierError && e.kind === 'retry' && e.carrierStatus === 0x58)).toBe(true);
+    expect(sim.counts.throttled).toBe(first.errors.length);
     const started = Date.now();
     await link.submit(message('13500009999', 'after the backoff'));
-    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
-    expect(sim.counts.throttled).toBe(5);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
   });
 
   it('retries the throttled parts of a long message until it is complete', async () => {

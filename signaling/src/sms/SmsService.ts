@@ -215,7 +215,7 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
         this.#ready.push(...batch);
       }
     } catch (error) {
-      if (!this.#aborted) this.#logger.error({ err: error }, 'reading the SMS outbox failed; retrying');
+      if (!this.#aborted) this.#logger.warn({ err: error instanceof Error ? error.message : error }, 'reading the SMS outbox failed; retrying');
     } finally {
       this.#filling = false;
     }
