@@ -5,7 +5,7 @@ type Typed = { type: string };
 
 export class Channel<In extends Typed, Out extends Typed> {
   readonly child: ChildProcess;
-  readonly #waiters = new Set<{ type: string; match: (m: In) => boolean; resolve: (m: In) => void }>();
+  readonly #waiters = new Set<{ type: string; match: (m: In) => boolean; resolve: (m: In) => void; reject: (e: Error) => void }>();
   readonly #handlers = new Map<string, ((m: In) => void)[]>();
   #exited: Error | undefined;
 
@@ -14,7 +14,9 @@ export class Channel<In extends Typed, Out extends Typed> {
     // Messages come from this bench's own child process, compiled with the same union.
     child.on('message', (raw) => this.#dispatch(raw as In));
     child.once('exit', (code, signal) => {
-      this.#exited = new Error(`${name} exited (${code ?? signal})`);
+      const error = new Error(`${name} exited (${code ?? signal})`);
+      this.#exited = error;
+      for (const waiter of [...this.#waiters]) waiter.reject(error);
     });
   }
 
@@ -39,6 +41,11 @@ export class Channel<In extends Typed, Out extends Typed> {
           clearTimeout(timer);
           this.#waiters.delete(waiter);
           resolve(m as Extract<In, { type: T }>);
+        },
+        reject: (error: Error) => {
+          clearTimeout(timer);
+          this.#waiters.delete(waiter);
+          reject(error);
         },
       };
       const timer = setTimeout(() => {

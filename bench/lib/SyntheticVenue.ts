@@ -46,6 +46,7 @@ interface PendingWatch {
   spec: Watch;
   armedAt: number;
   stateAt: number | null;
+  consumerAt: number | null;
   /** Media keys that must start arriving, with their arrival times. */
   arrive: Map<string, number | null>;
   /** Media keys that must stop arriving. */
@@ -94,7 +95,16 @@ export class SyntheticVenue {
   #readyAt: number | null = null;
   #joined = false;
   readonly #watches = new Map<number, PendingWatch>();
-  readonly #stats = { packetsSent: 0, keyframeRequests: 0, pacerLateMs: 0, srtpVerified: 0, srtpFailures: 0, unknownSsrcPackets: 0 };
+  readonly #stats = {
+    packetsSent: 0,
+    keyframeRequests: 0,
+    pacerLateMs: 0,
+    srtpVerified: 0,
+    srtpFailures: 0,
+    unknownSsrcPackets: 0,
+    signallingErrors: 0,
+  };
+  #lastError: string | null = null;
   #profile: number | null = null;
   #closed = false;
 
@@ -114,14 +124,26 @@ export class SyntheticVenue {
     this.#mic = new RtpStreamState(randomSsrc(this.#ssrcs), OPUS_PT);
     this.#layerPos = new Array<number>(layerCount).fill(0);
     this.#pictureIds = Array.from({ length: layerCount }, () => randomBytes(2).readUInt16BE(0) & 0x7fff);
-    socket.on('consumer.new', (data: unknown) => void this.#onConsumerNew(data));
-    socket.on('consumer.closed', (data: unknown) => this.#onConsumerClosed(data));
-    socket.on('meeting.state', (data: unknown) => this.#onState(meetingStateSchema.parse(data).control, this.#o.now()));
-    socket.on('participant.joined', (data: unknown) => {
+    // A notification that does not parse, or a request that fails, is counted, never thrown.
+    const on = (event: string, handler: (data: unknown) => void | Promise<void>) => {
+      socket.on(event as 'consumer.new', (data: unknown) => {
+        Promise.resolve()
+          .then(() => handler(data))
+          .catch((error: unknown) => {
+            if (this.#closed) return;
+            this.#stats.signallingErrors++;
+            this.#lastError = `${event}: ${String(error)}`;
+          });
+      });
+    };
+    on('consumer.new', (data) => this.#onConsumerNew(data));
+    on('consumer.closed', (data) => this.#onConsumerClosed(data));
+    on('meeting.state', (data) => this.#onState(meetingStateSchema.parse(data).control, this.#o.now()));
+    on('participant.joined', (data) => {
       this.#present.add(participantJoinedSchema.parse(data).participant.venueId);
       this.#expectationsChanged(this.#o.now());
     });
-    socket.on('participant.left', (data: unknown) => {
+    on('participant.left', (data) => {
       this.#present.delete(participantLeftSchema.parse(data).venueId);
       this.#expectationsChanged(this.#o.now());
     });
@@ -203,7 +225,7 @@ export class SyntheticVenue {
 
   /** Starts timing a command's effect here (before the chair sends it). */
   arm(id: number, spec: Watch, at: number): void {
-    const watch: PendingWatch = { spec, armedAt: at, stateAt: null, arrive: new Map(), stop: [] };
+    const watch: PendingWatch = { spec, armedAt: at, stateAt: null, consumerAt: null, arrive: new Map(), stop: [] };
     const chair = this.#chairVenueId;
     if (spec.kind === 'broadcast') {
       if (this.venueId !== chair) watch.arrive.set(key(this.venueId === spec.venueId ? chair : spec.venueId, 'video'), null);
@@ -218,25 +240,26 @@ export class SyntheticVenue {
   /** The outcome of a watch: waits for outstanding arrivals until `deadline`. */
   async collect(id: number, deadline: number): Promise<WatchResult> {
     const watch = this.#watches.get(id);
-    if (!watch) return { venueId: this.venueId, appliedAt: null, stateAt: null, reason: 'not armed' };
+    if (!watch) return { venueId: this.venueId, appliedAt: null, stateAt: null, consumerAt: null, reason: 'not armed' };
     while (this.#o.now() < deadline && (watch.stateAt === null || [...watch.arrive.values()].some((t) => t === null))) {
       await new Promise((r) => setTimeout(r, 20));
     }
     this.#watches.delete(id);
-    if (watch.stateAt === null) return { venueId: this.venueId, appliedAt: null, stateAt: null, reason: 'no meeting.state' };
-    let appliedAt = watch.stateAt;
+    const { stateAt, consumerAt } = watch;
+    if (stateAt === null) return { venueId: this.venueId, appliedAt: null, stateAt, consumerAt, reason: 'no meeting.state' };
+    let appliedAt = stateAt;
     for (const [k, t] of watch.arrive) {
-      if (t === null) return { venueId: this.venueId, appliedAt: null, stateAt: watch.stateAt, reason: `no RTP from ${k}` };
+      if (t === null) return { venueId: this.venueId, appliedAt: null, stateAt, consumerAt, reason: `no RTP from ${k}` };
       appliedAt = Math.max(appliedAt, t);
     }
     const silentSince = this.#o.now() - 300;
     for (const k of watch.stop) {
       const c = this.#byKey.get(k);
       if (!c) continue;
-      if (c.lastAt > silentSince) return { venueId: this.venueId, appliedAt: null, stateAt: watch.stateAt, reason: `RTP from ${k} did not stop` };
+      if (c.lastAt > silentSince) return { venueId: this.venueId, appliedAt: null, stateAt, consumerAt, reason: `RTP from ${k} did not stop` };
       if (c.lastAt > watch.armedAt) appliedAt = Math.max(appliedAt, c.lastAt);
     }
-    return { venueId: this.venueId, appliedAt, stateAt: watch.stateAt };
+    return { venueId: this.venueId, appliedAt, stateAt, consumerAt };
   }
 
   /** Whether RTP of everything this venue's screen and loudspeaker should play arrived in the last second. */
@@ -268,6 +291,7 @@ export class SyntheticVenue {
       sendErrors: (this.#send?.sendErrors ?? 0) + (this.#recv?.sendErrors ?? 0),
       consumers: this.#consumers.size,
       srtpProfile: this.#profile,
+      lastError: this.#lastError,
     };
   }
 
@@ -334,11 +358,11 @@ export class SyntheticVenue {
     this.#consumers.set(c.ssrc, c);
     this.#consumerIds.set(c.id, c);
     this.#byKey.set(c.key, c);
-    try {
-      await this.#request('consumer.resume', { consumerId: consumer.id });
-    } catch (error) {
-      if (!this.#closed) throw error;
+    const at = this.#o.now();
+    for (const watch of this.#watches.values()) {
+      if (watch.consumerAt === null && watch.arrive.get(c.key) === null) watch.consumerAt = at;
     }
+    await this.#request('consumer.resume', { consumerId: consumer.id });
   }
 
   #onConsumerClosed(data: unknown): void {

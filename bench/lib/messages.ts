@@ -26,6 +26,8 @@ export interface WatchResult {
   /** When the venue had applied the command, or null (with the reason) if it never did. */
   appliedAt: number | null;
   stateAt: number | null;
+  /** When the server offered a new consumer of the awaited media (null: an existing one was resumed). */
+  consumerAt: number | null;
   reason?: string;
 }
 
@@ -48,6 +50,8 @@ export interface VenueStats {
   sendErrors: number;
   consumers: number;
   srtpProfile: number | null;
+  signallingErrors: number;
+  lastError: string | null;
 }
 
 export type ToVenueProcess =
