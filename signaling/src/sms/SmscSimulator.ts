@@ -223,7 +223,11 @@ export class SmscSimulator extends EnhancedEventEmitter<SmscSimulatorEvents> {
     if (this.#closed) return session.destroy();
     const state: SessionState = { systemId: null, receives: false, transmits: false, outstanding: new Map() };
     this.#sessions.set(session, state);
-    session.on('error', (error: Error) => this.#logger.debug({ err: error.message }, 'client connection error'));
+    session.on('error', (error: Error) => {
+      // Also an unreadable PDU: the smpp package stops reading that session, so drop it.
+      this.#logger.debug({ err: error.message }, 'client connection error');
+      session.destroy();
+    });
     session.on('close', () => {
       this.#sessions.delete(session);
       if (!state.systemId) return;
@@ -242,8 +246,8 @@ export class SmscSimulator extends EnhancedEventEmitter<SmscSimulatorEvents> {
         return session.close();
       }
       if (pdu.command === 'submit_sm') return this.#onSubmit(session, state, pdu);
-      if (pdu.command === 'unknown') return void session.send(pdu.response());
-      session.send(pdu.response({ command_status: 0x03 }));
+      // Anything else (unknown, or a request the simulator does not serve): generic_nack, ESME_RINVCMDID.
+      session.send(new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: 0x03 }));
     });
   }
 
