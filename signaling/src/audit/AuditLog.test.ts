@@ -72,6 +72,14 @@ describe('AuditLog', () => {
     await expect(audit.verify()).resolves.toEqual({ ok: true, count: 60 });
   });
 
+  it('reports an intact chain when it is checked while entries are still being appended', async () => {
+    const appends = Promise.all(Array.from({ length: 200 }, (_, n) => audit.append(entry(n, 'login'))));
+    const during = await Promise.all([audit.verify(), audit.verify(), audit.verify()]);
+    await appends;
+    for (const result of during) expect(result.ok).toBe(true);
+    await expect(audit.verify()).resolves.toEqual({ ok: true, count: 200 });
+  });
+
   it('refuses to append an entry that does not fit the schema, leaving the log unchanged', async () => {
     await appendMany(1);
     await expect(audit.append({ at: 'now', actor: 'x' } as unknown as AuditEntry)).rejects.toThrow();

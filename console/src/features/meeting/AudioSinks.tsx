@@ -1,15 +1,9 @@
-import { useEffect, useRef } from 'react';
 import { useServices } from '../../app/MediaContext.ts';
+import { useMediaStream } from './useMediaStream.ts';
 import type { RemoteVenue } from './meetingSlice.ts';
 
 function AudioSink(props: { stream: MediaStream | undefined; venueId: string; version: string }) {
-  const ref = useRef<HTMLAudioElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    el.srcObject = props.stream ?? null;
-    if (props.stream) el.play().catch(() => undefined);
-  }, [props.stream, props.version]);
+  const ref = useMediaStream<HTMLAudioElement>(props.stream, props.version);
   return <audio ref={ref} autoPlay data-testid={`audio-${props.venueId}`} />;
 }
 

@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useMediaStream } from './useMediaStream.ts';
 
 /** One venue's picture. The stream itself never enters the store. */
 export function VideoTile(props: {
@@ -15,13 +15,7 @@ export function VideoTile(props: {
   className?: string;
 }) {
   const { t } = useTranslation();
-  const ref = useRef<HTMLVideoElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    el.srcObject = props.stream ?? null;
-    if (props.stream) el.play().catch(() => undefined);
-  }, [props.stream, props.version]);
+  const ref = useMediaStream<HTMLVideoElement>(props.stream, props.version);
   return (
     <figure
       className={`tile${props.local ? ' tile-local' : ''}${props.className ? ` ${props.className}` : ''}`}
