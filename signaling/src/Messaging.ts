@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { getLogger, type Logger } from '../../sfu/src/index.ts';
 import type { AuditLog } from './audit/AuditLog.ts';
 import type { SignalingConfig } from './config.ts';
+import { dispatchConfigSchema } from './dispatch/config.ts';
 import { DispatchService } from './dispatch/DispatchService.ts';
 import { meetingStarterFrom } from './dispatch/meetingStarter.ts';
 import { dispatchSmsFrom, forwardInboundSms } from './dispatch/smsAdapter.ts';
@@ -55,7 +56,11 @@ export class Messaging {
           venues: options.venues,
           sms: dispatchSmsFrom(sms),
           meetings: meetingStarterFrom(options.meetings),
-          config: { centreNumber: config.smsCentreNumber, areaCode: config.areaCode },
+          config: {
+            centreNumber: config.smsCentreNumber,
+            areaCode: config.areaCode,
+            deadlines: { ...dispatchConfigSchema.shape.deadlines.parse(undefined), ...config.dispatchDeadlines },
+          },
         });
         return new Messaging(sms, dispatch, simulator);
       } catch (error) {

@@ -3,10 +3,23 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { readSfuConfig, type SfuConfig } from '../../sfu/src/index.ts';
 import { readRecorderConfig, type RecorderConfig } from '../../recorder/src/index.ts';
+import { dispatchConfigSchema } from './dispatch/config.ts';
+import { incidentLevelSchema } from './protocol/dispatch.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** A JSON document in an environment variable. */
+const json = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+    return z.NEVER;
+  }
+});
+const levelDeadlineSchema = dispatchConfigSchema.shape.deadlines.unwrap().valueType;
+
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -38,6 +51,11 @@ export const signalingConfigSchema = z.object({
   smsCentreNumber: z.string().regex(/^\d{3,20}$/).default('12110'),
   /** GB/T 2260 administrative area code of the county (CAP identifiers); 990101 is fictional. */
   areaCode: z.string().regex(/^\d{6}$/).default('990101'),
+  /**
+   * Dispatch deadlines for some incident levels, e.g. `{"II":{"acknowledgeMs":600000,"reportMs":7200000,"escalationStepMs":600000}}`
+   * (DISPATCH_DEADLINES, JSON); levels not named keep the defaults of dispatch/config.ts.
+   */
+  dispatchDeadlines: json.pipe(z.partialRecord(incidentLevelSchema, levelDeadlineSchema)).optional(),
   /** When set, /metrics requires `Authorization: Bearer <token>`. */
   metricsToken: z.string().min(16).optional(),
 });
@@ -81,6 +99,7 @@ export function readSignalingConfig(env: NodeJS.ProcessEnv = process.env): Signa
     smppMaxPerSecond: e('SMPP_MAX_PER_SECOND'),
     smsCentreNumber: e('SMS_CENTRE_NUMBER'),
     areaCode: e('AREA_CODE'),
+    dispatchDeadlines: e('DISPATCH_DEADLINES'),
   });
   if (!parsed.success) {
     throw new Error(`invalid configuration: ${z.prettifyError(parsed.error)}`);
