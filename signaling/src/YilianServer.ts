@@ -148,6 +148,7 @@ export class YilianServer extends EnhancedEventEmitter<YilianServerEvents> {
       recordings: this.recordings,
       signer: options.signer,
       messaging: this.messaging,
+      audit,
       health: () => this.#health(),
     });
     this.#httpServer = http.createServer(app);

@@ -15,6 +15,8 @@ import type { RecordingService } from '../recordings/RecordingService.ts';
 import { createRecordingRoutes } from '../recordings/router.ts';
 import { createDispatchRouter } from '../dispatch/router.ts';
 import type { Messaging } from '../Messaging.ts';
+import type { AuditLog } from '../audit/AuditLog.ts';
+import { createSmsBroadcastRouter } from '../sms/broadcastRouter.ts';
 
 export interface AppDeps {
   auth: AuthService;
@@ -27,6 +29,7 @@ export interface AppDeps {
   recordings: RecordingService;
   signer: MediaSigner;
   messaging: Messaging;
+  audit: AuditLog;
   health: () => Promise<Record<string, unknown> & { ok: boolean }>;
 }
 
@@ -117,6 +120,7 @@ export function createApp(deps: AppDeps): express.Express {
   }));
 
   app.use('/api/dispatch', createDispatchRouter({ dispatch: deps.messaging.dispatch, authenticate: (t) => deps.auth.authenticate(t) }));
+  app.use('/api/sms', createSmsBroadcastRouter({ sms: deps.messaging.sms, dispatch: deps.messaging.dispatch, listGroups: () => deps.meetings.listGroups(), authenticate: (t) => deps.auth.authenticate(t), audit: deps.audit }));
   /** The demo carrier: what the local SMSC simulator received (admins; absent with a real SMSC). */
   app.get('/api/admin/smsc/messages', authed(async (req, res) => {
     if (req.user.role !== 'admin') throw forbidden('admins only');
