@@ -98,7 +98,7 @@ describe('Recording (real mediasoup worker, RTP from ffmpeg venues, real ffmpeg)
     expect((await store.get(info.id))?.status).toBe('finished');
   });
 
-  it('keeps one unbroken timeline while a camera pauses and resumes, a venue joins late and another changes resolution', async () => {
+  it('keeps one unbroken timeline while a camera pauses and resumes, a venue joins late, another changes resolution and one leaves', async () => {
     const [red, green] = await Promise.all([venue(COLOURS.red), venue(COLOURS.green)]);
     const layout = (panes: (string | null)[]) => ({ kind: '2x2' as const, panes });
     const source = new TestSource(layout([red.video.id, green.video.id, null, null]));
@@ -119,7 +119,12 @@ describe('Recording (real mediasoup worker, RTP from ffmpeg venues, real ffmpeg)
     await red.resumeVideo();
     await green.changeSize(640, 480);
     await waitFor('the resumed camera back', showing([red.video.id, green.video.id, blue.video.id, null]));
-    await sleep(2000);
+    const allAt = at();
+    await sleep(1500);
+    await blue.close();
+    source.set({ layout: layout([red.video.id, green.video.id, null, null]) });
+    await waitFor('the venue that left to leave its pane', showing([red.video.id, green.video.id, null, null]));
+    await sleep(1500);
     const info = await recording.stop();
     const recordedS = at();
 
@@ -139,7 +144,8 @@ describe('Recording (real mediasoup worker, RTP from ffmpeg venues, real ffmpeg)
 
     expect(await colours(mp4Of(recording), bothAt + 0.5, '2x2')).toEqual(['red', 'green', 'empty', 'empty']);
     expect((await colours(mp4Of(recording), pausedAt + 0.5, '2x2'))[0]).toBe('empty');
-    expect(await colours(mp4Of(recording), info.durationS - 0.6, '2x2')).toEqual(['red', 'green', 'blue', 'empty']);
+    expect(await colours(mp4Of(recording), allAt + 0.7, '2x2')).toEqual(['red', 'green', 'blue', 'empty']);
+    expect(await colours(mp4Of(recording), info.durationS - 0.6, '2x2')).toEqual(['red', 'green', 'empty', 'empty']);
     expect(recording.stats.framesDropped).toBe(0);
   });
 

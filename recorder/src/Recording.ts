@@ -169,8 +169,10 @@ export class Recording extends EnhancedEventEmitter<RecordingEvents> {
     return { kind: this.#compositor.layout.kind, panes: this.#compositor.showing() };
   }
 
-  get stats(): { framesWritten: number; framesDropped: number; epoch: number } {
-    return { framesWritten: this.#clock.written, framesDropped: this.#clock.dropped, epoch: this.#info.epochs - 1 };
+  /** Frames written and dropped, the encoder epoch, and pictures queued for the encoder now. */
+  get stats(): { framesWritten: number; framesDropped: number; epoch: number; encoderBacklogFrames: number } {
+    const backlog = (this.#encoder?.backlog ?? 0) / this.#compositor.frameSize;
+    return { framesWritten: this.#clock.written, framesDropped: this.#clock.dropped, epoch: this.#info.epochs - 1, encoderBacklogFrames: Math.round(backlog) };
   }
 
   /** Stops recording: the last segment is written, the playlist ended, the MP4 exported. */
