@@ -243,6 +243,11 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     await peer.controlConsumer(consumerId, { wanted });
   }
 
+  /** Closes a consumer the layout no longer needs (the client is told by the caller). */
+  closeConsumer(peerId: string, consumerId: string): void {
+    this.#peers.get(peerId)?.consumers.get(consumerId)?.close();
+  }
+
   async setProducerPaused(peerId: string, producerId: string, paused: boolean): Promise<void> {
     const producer = this.#producer(peerId, producerId);
     if (paused && !producer.paused) await producer.pause();

@@ -272,6 +272,10 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
             chairVenueId: this.meeting.chairVenueId,
             invitedOrder: this.meeting.invitedVenueIds,
             consume: (viewer, owner, producerId, options) => this.#consume(viewer, owner, producerId, options),
+            closeConsumer: (viewer, consumerId) => {
+              this.#media.closeConsumer(viewer.id, consumerId);
+              viewer.notify('consumer.closed', { consumerId });
+            },
           });
         } catch (err) {
           if (!this.#media.closed) this.#logger.warn({ err }, 'applying the media policy failed');
@@ -336,8 +340,12 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
       this.#participants.get(peerId)?.notify('consumer.closed', { consumerId });
     });
     media.on('activeSpeaker', (peerId) => {
-      const venueId = this.#participants.get(peerId)?.venue.id;
-      if (venueId) this.control.activeSpeaker(venueId).catch((err: unknown) => this.#logger.warn({ err }, 'voice switch failed'));
+      const speaker = this.#participants.get(peerId);
+      if (!speaker) return;
+      speaker.lastSpokeAt = Date.now();
+      // Only so many venues' audio is forwarded to each venue: a new speaker may change who is heard.
+      void this.#applyPolicy();
+      this.control.activeSpeaker(speaker.venue.id).catch((err: unknown) => this.#logger.warn({ err }, 'voice switch failed'));
     });
     media.once('@close', (reason: RoomCloseReason) => {
       if (reason === 'worker-died' && !this.#closed) this.#recover();

@@ -26,6 +26,10 @@ export class Participant extends EnhancedEventEmitter<ParticipantEvents> {
   selfMuted = false;
   /** Its producers by source (camera, microphone). */
   readonly producers = new Map<string, string>();
+  /** When the SFU last found this venue the dominant speaker (ms since epoch, 0 never). */
+  lastSpokeAt = 0;
+  /** When this venue last wanted each producer it consumes (for keeping a few recent ones). */
+  readonly lastWanted = new Map<string, number>();
   readonly #notify: Notify;
   #closed = false;
 

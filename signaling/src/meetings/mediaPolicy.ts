@@ -1,6 +1,11 @@
 import type { SfuRoom } from '../../../sfu/src/index.ts';
-import { isAudible, paneLayer, screenFor, type ControlState } from '../protocol/index.ts';
+import { isAudible, paneLayer, screenFor, type ControlState, type Screen } from '../protocol/index.ts';
 import type { Participant } from './Participant.ts';
+
+/** At most this many venues' audio reaches one venue (an SFU forwards, it does not mix). */
+export const MAX_FORWARDED_AUDIO = 8;
+/** Video consumers a venue keeps, paused, after they left its screen (quick switching back). */
+export const KEEP_RECENT_VIDEO = 2;
 
 export interface PolicyContext {
   media: SfuRoom;
@@ -11,6 +16,8 @@ export interface PolicyContext {
   invitedOrder: string[];
   /** Creates a consumer for `viewer` of `owner`'s producer and tells the viewer's client. */
   consume: (viewer: Participant, owner: Participant, producerId: string, options: { wanted: boolean; spatialLayer?: number }) => Promise<void>;
+  /** Closes a consumer and tells the viewer's client. */
+  closeConsumer: (viewer: Participant, consumerId: string) => void;
 }
 
 interface Want {
@@ -21,52 +28,78 @@ interface Want {
 
 /**
  * Makes the SFU match the control state. Each venue receives only what its screen shows (video of
- * the venues in its panes, at the simulcast layer the pane size needs) and the audio of audible
- * venues; every other consumer is paused. A venue's microphone producer is paused while it is not
- * audible (muted by the chair, roll call of another venue) or muted by itself.
+ * the venues in its panes, at the simulcast layer the pane size needs) and the audio of the most
+ * relevant audible venues (the chair, the venues shown, then recent speakers; at most
+ * MAX_FORWARDED_AUDIO). Anything else is closed, except a venue's few most recently shown videos,
+ * kept paused. A venue's microphone producer is paused while it is not audible (muted by the chair,
+ * roll call of another venue) or muted by itself.
  */
 export async function applyMediaPolicy(ctx: PolicyContext): Promise<void> {
   const { media, state, chairVenueId } = ctx;
   const byVenue = new Map(ctx.participants.map((p) => [p.venue.id, p]));
   const presence = { chairVenueId, present: ctx.invitedOrder.filter((v) => byVenue.has(v)) };
+  const audible = ctx.participants.filter((p) => p.producers.has('microphone') && !p.selfMuted && isAudible(state, p.venue.id, chairVenueId));
 
   const micTasks = ctx.participants.map(async (p) => {
     const mic = p.producers.get('microphone');
     if (!mic) return;
-    const paused = p.selfMuted || !isAudible(state, p.venue.id, chairVenueId);
-    await media.setProducerPaused(p.id, mic, paused);
+    await media.setProducerPaused(p.id, mic, p.selfMuted || !isAudible(state, p.venue.id, chairVenueId));
   });
 
   const viewerTasks = ctx.participants
     .filter((viewer) => viewer.mediaReady)
     .map(async (viewer) => {
-      const wants = new Map<string, Want>();
       const screen = screenFor(state, viewer.venue.id, presence);
-      screen.panes.forEach((venueId, index) => {
-        const owner = venueId && venueId !== viewer.venue.id ? byVenue.get(venueId) : undefined;
-        const camera = owner?.producers.get('camera');
-        if (!owner || !camera) return;
-        const layer = paneLayer(screen.kind, index);
-        const existing = wants.get(camera);
-        if (!existing || (existing.spatialLayer ?? 0) < layer) wants.set(camera, { owner, producerId: camera, spatialLayer: layer });
-      });
-      for (const owner of ctx.participants) {
-        const mic = owner.producers.get('microphone');
-        if (owner !== viewer && mic && isAudible(state, owner.venue.id, chairVenueId)) wants.set(mic, { owner, producerId: mic });
-      }
+      const wants = new Map<string, Want>();
+      for (const want of videoWants(screen, viewer, byVenue)) wants.set(want.producerId, want);
+      for (const want of audioWants(audible, viewer, screen, chairVenueId)) wants.set(want.producerId, want);
+      const now = Date.now();
       for (const want of wants.values()) {
+        viewer.lastWanted.set(want.producerId, now);
         const consumerId = media.consumerOf(viewer.id, want.producerId);
         if (consumerId) await media.setConsumerWanted(viewer.id, consumerId, true, want.spatialLayer);
         else await ctx.consume(viewer, want.owner, want.producerId, { wanted: true, spatialLayer: want.spatialLayer });
       }
+      const unwantedVideo: { consumerId: string; at: number }[] = [];
       for (const owner of ctx.participants) {
-        for (const producerId of owner.producers.values()) {
-          if (wants.has(producerId)) continue;
-          const consumerId = media.consumerOf(viewer.id, producerId);
-          if (consumerId) await media.setConsumerWanted(viewer.id, consumerId, false);
+        for (const [source, producerId] of owner.producers) {
+          const consumerId = wants.has(producerId) ? undefined : media.consumerOf(viewer.id, producerId);
+          if (!consumerId) continue;
+          if (source === 'camera') unwantedVideo.push({ consumerId, at: viewer.lastWanted.get(producerId) ?? 0 });
+          else ctx.closeConsumer(viewer, consumerId);
         }
+      }
+      unwantedVideo.sort((a, b) => b.at - a.at);
+      for (const [i, { consumerId }] of unwantedVideo.entries()) {
+        if (i < KEEP_RECENT_VIDEO) await media.setConsumerWanted(viewer.id, consumerId, false);
+        else ctx.closeConsumer(viewer, consumerId);
       }
     });
 
   await Promise.all([...micTasks, ...viewerTasks]);
+}
+
+/** Cameras of the venues on the viewer's screen, each at the largest layer any of its panes needs. */
+function videoWants(screen: Screen, viewer: Participant, byVenue: Map<string, Participant>): Want[] {
+  const wants = new Map<string, Want>();
+  screen.panes.forEach((venueId, index) => {
+    const owner = venueId && venueId !== viewer.venue.id ? byVenue.get(venueId) : undefined;
+    const camera = owner?.producers.get('camera');
+    if (!owner || !camera) return;
+    const layer = paneLayer(screen.kind, index);
+    const existing = wants.get(camera);
+    if (!existing || (existing.spatialLayer ?? 0) < layer) wants.set(camera, { owner, producerId: camera, spatialLayer: layer });
+  });
+  return [...wants.values()];
+}
+
+/** The audible venues a viewer hears: the chair venue, venues on its screen, then recent speakers. */
+function audioWants(audible: Participant[], viewer: Participant, screen: Screen, chairVenueId: string): Want[] {
+  const shown = new Set(screen.panes);
+  const rank = (p: Participant) => (p.venue.id === chairVenueId ? 2 : shown.has(p.venue.id) ? 1 : 0);
+  return audible
+    .filter((p) => p !== viewer)
+    .sort((a, b) => rank(b) - rank(a) || b.lastSpokeAt - a.lastSpokeAt)
+    .slice(0, MAX_FORWARDED_AUDIO)
+    .map((owner) => ({ owner, producerId: owner.producers.get('microphone')! }));
 }
