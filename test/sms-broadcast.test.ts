@@ -78,9 +78,10 @@ describe('SMS broadcast REST API', () => {
     expect(audited[0]!.after.recipients).toBe(expected.size);
   }, 40_000);
 
-  it('fills a template and sends it to everyone on today\'s roster of liaisons; the chair may send a meeting notice', async () => {
+  it('fills a template and sends it to everyone on today\'s roster of liaisons; the chair may send a meeting notice, as the template says it', async () => {
     const res = await api<{ broadcast: Broadcast }>(stack.baseUrl, tokens.chair!, 'POST', '/api/sms/broadcasts', {
       template: { id: 'meeting_notice', fields: { title: '防汛工作调度会', time: '今天15:00', place: '县政府三楼会议室' } },
+      text: '主席自己写的其他内容',
       recipients: { roster: 'liaisons' },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -89,6 +90,7 @@ describe('SMS broadcast REST API', () => {
     expect(res.body.broadcast.recipients).toBe(liaisons.size);
     const text = '【会议通知】定于今天15:00在县政府三楼会议室召开防汛工作调度会，请准时参加。';
     await waitFor(() => [...liaisons].every((p) => simulator.messagesTo(p).some((m) => m.text === text)), 20_000, 'the meeting notice at every duty liaison');
+    expect([...liaisons].some((p) => simulator.messagesTo(p).some((m) => m.text.includes('主席自己写的')))).toBe(false);
   }, 40_000);
 
   it('refuses an unknown department or group by name, and sends nothing', async () => {

@@ -10,8 +10,9 @@ import { NoticeBar } from './features/meeting/NoticeBar.tsx';
 import { MeetingList } from './features/meetings/MeetingList.tsx';
 import { RecordingsPage } from './features/recordings/RecordingsPage.tsx';
 import { Header } from './features/shell/Header.tsx';
+import { SmsPage } from './features/sms/SmsPage.tsx';
 
-type Tab = 'meetings' | 'recordings' | 'dispatch';
+type Tab = 'meetings' | 'recordings' | 'dispatch' | 'sms';
 
 export function App() {
   const { t } = useTranslation();
@@ -21,7 +22,8 @@ export function App() {
   const dispatchFirst = user?.role === 'dispatcher' || user?.role === 'liaison';
   const [tab, setTab] = useState<Tab>(dispatchFirst ? 'dispatch' : 'meetings');
   if (!token) return <LoginPage />;
-  const tabs: Tab[] = ['meetings', 'recordings', 'dispatch'];
+  const sendsSms = user?.role === 'dispatcher' || user?.role === 'admin' || user?.role === 'chair';
+  const tabs: Tab[] = sendsSms ? ['meetings', 'recordings', 'dispatch', 'sms'] : ['meetings', 'recordings', 'dispatch'];
   return (
     <div className="shell">
       <Header />
@@ -36,7 +38,7 @@ export function App() {
       )}
       <main className="content">
         <NoticeBar />
-        {meeting.meetingId ? <MeetingPage /> : tab === 'recordings' ? <RecordingsPage /> : tab === 'dispatch' ? <DispatchPage /> : <MeetingList />}
+        {meeting.meetingId ? <MeetingPage /> : tab === 'recordings' ? <RecordingsPage /> : tab === 'dispatch' ? <DispatchPage /> : tab === 'sms' && sendsSms ? <SmsPage /> : <MeetingList />}
       </main>
     </div>
   );

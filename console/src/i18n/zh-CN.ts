@@ -1,7 +1,7 @@
 /** 简体中文 (default). Every UI string lives in these catalogues. */
 export const zhCN = {
   app: { name: '翼联', subtitle: '县域视频会议与应急指挥系统' },
-  shell: { tabs: { meetings: '视频会议', recordings: '录像', dispatch: '应急调度' }, logout: '退出登录', language: '语言', role: { admin: '管理员', chair: '主席', operator: '会场操作员', dispatcher: '调度员', liaison: '部门联络员' } },
+  shell: { tabs: { meetings: '视频会议', recordings: '录像', dispatch: '应急调度', sms: '短信群发' }, logout: '退出登录', language: '语言', role: { admin: '管理员', chair: '主席', operator: '会场操作员', dispatcher: '调度员', liaison: '部门联络员' } },
   login: {
     title: '登录',
     username: '用户名',
@@ -326,6 +326,48 @@ export const zhCN = {
     start: '开始录制',
     stop: '停止录制',
     indicator: '● 录制中',
+  },
+  sms: {
+    title: '短信群发',
+    compose: {
+      title: '编写短信',
+      template: '模板',
+      noTemplate: '不使用模板',
+      text: '短信内容',
+      counter: {
+        gsm7: '{{units}} 字符，共 {{parts}} 条（每条 {{perPart}} 字符）',
+        ucs2: '{{units}} 字，共 {{parts}} 条（每条 {{perPart}} 字）',
+      },
+      recipients: '接收人',
+      departments: '部门（当日值班联络员）',
+      groups: '分组（组内各部门当日值班联络员）',
+      roster: '当日值班表',
+      rosterNone: '不按值班表',
+      rosterLeaders: '全部值班领导',
+      rosterLiaisons: '全部值班联络员',
+      numbers: '手机号码',
+      numbersHint: '多个号码用空格或逗号分隔',
+      send: '发送',
+      sending: '正在发送…',
+      failed: '发送失败：{{message}}',
+    },
+    templates: { meeting_notice: '会议通知', situation_report: '情况通报', emergency_command: '应急指令' },
+    fields: { title: '标题', time: '时间', place: '地点', content: '内容' },
+    kinds: { meeting_notice: '会议通知', situation_report: '情况通报', emergency_command: '应急指令', task_reply: '任务回复', other: '其他' },
+    statuses: { queued: '排队中', sending: '发送中', sent: '已提交', unknown: '待确认', delivered: '已送达', failed: '失败', expired: '已过期' },
+    list: {
+      title: '已发送的短信',
+      empty: '暂无群发记录',
+      loadFailed: '加载失败：{{message}}',
+      createdAt: '发送时间',
+      kind: '类型',
+      text: '内容',
+      recipients: '接收人数',
+      statuses: '状态',
+      count: '{{status}} {{count}}',
+      separator: '，',
+    },
+    recipients: { title: '接收人状态', to: '号码', status: '状态', updatedAt: '更新时间', error: '原因' },
   },
 } as const;
 

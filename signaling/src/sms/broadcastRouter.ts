@@ -37,12 +37,16 @@ type Handler = (req: Request, res: Response, user: SessionUser) => Promise<void>
 
 const idSchema = z.string().min(1).max(64).regex(/^[\w-]+$/, 'not a valid id');
 
-/** Dispatchers and admins send any broadcast; the chair sends meeting notices (template) only. */
+/**
+ * Dispatchers and admins send any broadcast. The chair sends meeting notices only, as the filled
+ * meeting notice template (its own text is not used), so a chair cannot send commands or reports.
+ * Liaisons and venue operators cannot send or list broadcasts.
+ */
 function requireSender(user: SessionUser, body: SmsBroadcastBody): void {
   if (user.role === 'dispatcher' || user.role === 'admin') return;
   if (user.role === 'chair') {
     if (body.template?.id === 'meeting_notice') return;
-    throw forbidden('the chair can send meeting notices only (use the meeting notice template)');
+    throw forbidden("the chair can send meeting notices only: fill in the meeting notice template's title, time and place");
   }
   throw forbidden('only dispatchers, admins and the chair can send SMS broadcasts');
 }
@@ -111,7 +115,7 @@ export function createSmsBroadcastRouter(deps: SmsBroadcastRouterDeps): express.
   router.post('/broadcasts', authed(async (req, res, user) => {
     const body = smsBroadcastBodySchema.parse(req.body);
     requireSender(user, body);
-    const text = body.text ?? renderTemplate(body.template!);
+    const text = user.role === 'chair' || body.text === undefined ? renderTemplate(body.template!) : body.text;
     const kind: BroadcastKind = body.template?.id ?? 'other';
     const recipients = await resolveRecipients(body.recipients, deps);
     const broadcast = await deps.sms.broadcast({ text, recipients, kind, ref: body.ref });
