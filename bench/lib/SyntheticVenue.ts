@@ -86,6 +86,8 @@ export class SyntheticVenue {
   readonly #consumers = new Map<number, RecvConsumer>();
   readonly #consumerIds = new Map<string, RecvConsumer>();
   readonly #byKey = new Map<string, RecvConsumer>();
+  /** Last packet time of consumers the server closed (a venue no longer hears a muted venue). */
+  readonly #closedLastAt = new Map<string, number>();
   /** When each expected media key became expected (screen or audible venues changed). */
   #expectedSince = new Map<string, number>();
   #control: ControlState | undefined;
@@ -255,9 +257,9 @@ export class SyntheticVenue {
     const silentSince = this.#o.now() - 300;
     for (const k of watch.stop) {
       const c = this.#byKey.get(k);
-      if (!c) continue;
-      if (c.lastAt > silentSince) return { venueId: this.venueId, appliedAt: null, stateAt, consumerAt, reason: `RTP from ${k} did not stop` };
-      if (c.lastAt > watch.armedAt) appliedAt = Math.max(appliedAt, c.lastAt);
+      const lastAt = c?.lastAt ?? this.#closedLastAt.get(k) ?? -Infinity;
+      if (c && lastAt > silentSince) return { venueId: this.venueId, appliedAt: null, stateAt, consumerAt, reason: `RTP from ${k} did not stop` };
+      if (lastAt > watch.armedAt) appliedAt = Math.max(appliedAt, lastAt);
     }
     return { venueId: this.venueId, appliedAt, stateAt, consumerAt };
   }
@@ -372,6 +374,7 @@ export class SyntheticVenue {
     this.#consumerIds.delete(consumerId);
     this.#consumers.delete(c.ssrc);
     if (this.#byKey.get(c.key) === c) this.#byKey.delete(c.key);
+    this.#closedLastAt.set(c.key, c.lastAt);
   }
 
   #onState(control: ControlState, at: number): void {
