@@ -39,11 +39,11 @@ beforeAll(async () => {
   ]);
 });
 
-/** Logs in through the console and opens its dispatch tab. */
+/** Logs in through the console; dispatchers and liaisons land on the dispatch tab. */
 async function openDispatch(browser: VenueBrowser, username: string): Promise<void> {
   await loginThroughUi(browser.page, stack.baseUrl, username);
-  await browser.page.getByTestId('tab-dispatch').click();
   await browser.page.getByTestId('dispatch-page').waitFor({ timeout: 15_000 });
+  expect(await browser.page.getByTestId('tab-dispatch').getAttribute('class')).toBe('active');
 }
 
 afterAll(async () => {

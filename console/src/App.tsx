@@ -15,13 +15,21 @@ import { SmsPage } from './features/sms/SmsPage.tsx';
 type Tab = 'meetings' | 'recordings' | 'dispatch' | 'sms';
 
 export function App() {
-  const { t } = useTranslation();
   const token = useAppSelector(selectToken);
+  const user = useAppSelector(selectUser);
+  if (!token) return <LoginPage />;
+  // A new login starts with a fresh shell (its own starting tab).
+  return <Shell key={user?.id ?? 'anonymous'} />;
+}
+
+function Shell() {
+  const { t } = useTranslation();
   const user = useAppSelector(selectUser);
   const meeting = useAppSelector(selectMeeting);
   const dispatchFirst = user?.role === 'dispatcher' || user?.role === 'liaison';
-  const [tab, setTab] = useState<Tab>(dispatchFirst ? 'dispatch' : 'meetings');
-  if (!token) return <LoginPage />;
+  // Until the operator picks a tab, each role starts where its work is (chosen once the user is known).
+  const [picked, setTab] = useState<Tab | null>(null);
+  const tab: Tab = picked ?? (dispatchFirst ? 'dispatch' : 'meetings');
   const sendsSms = user?.role === 'dispatcher' || user?.role === 'admin' || user?.role === 'chair';
   const tabs: Tab[] = sendsSms ? ['meetings', 'recordings', 'dispatch', 'sms'] : ['meetings', 'recordings', 'dispatch'];
   return (
