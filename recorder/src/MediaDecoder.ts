@@ -266,7 +266,7 @@ function decoderArgs(sdpPath: string, specs: DecoderInput[]): string[] {
     if (spec.kind === 'video') {
       const { width: w, height: h } = spec;
       args.push(
-        '-vf', `scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=bilinear,` +
+        '-vf', `scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=area,` +
           `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setpts=N/TB`,
         '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'yuv420p',
       );
