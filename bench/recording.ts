@@ -213,10 +213,11 @@ await cleanUp();
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 const cpuTotal = round(Object.values(cpuByRole).reduce((a, b) => a + b, 0) / CLK_TCK / windowS * 100, 1);
 const results = {
-  recording_cpu_pct: cpuTotal,
+  // One recording's whole cost: its ffmpeg processes and the Node thread that composes the picture.
+  recording_cpu_pct: round(cpuTotal + nodeCpuPct, 1),
+  recording_ffmpeg_cpu_pct: cpuTotal,
   recording_rss_mb: round(Math.max(...rss), 1),
   live_latency_s: round(Math.max(...latencies)),
-  recording_cpu_with_node_pct: round(cpuTotal + nodeCpuPct, 1),
   breakdown: {
     cpu_pct: Object.fromEntries(Object.entries(cpuByRole).map(([role, t]) => [role, pct(t)])),
     rss_mb_max: Object.fromEntries(Object.entries(rssByRole).map(([role, list]) => [role, round(Math.max(...list), 1)])),
@@ -251,7 +252,7 @@ const results = {
   machine: { cores: os.availableParallelism(), memory_gb: Math.round(os.totalmem() / 2 ** 30), load_avg_1m: { before: round(load[0]!), max_during: round(Math.max(...loads)), after: round(load[1]!) } },
   method:
     'CPU: utime+stime of the recorder ffmpeg processes (encoder, video decoder, audio decoder) from /proc/<pid>/stat over the window, % of one core ' +
-    '(recording_cpu_with_node_pct adds the Node main thread: compositor, mixer, clock, pipes); ' +
+    'plus the Node main thread that composes the picture (compositor, mixer, clock, pipes) = recording_cpu_pct; recording_ffmpeg_cpu_pct is the ffmpeg share alone; ' +
     'RSS: largest sum of their VmRSS (shared library pages counted in each process; PSS counts them once). ' +
     'Live latency: every 2.35 s each camera flashes white on a forced key frame; mediasoup trace events time its entry into the SFU; ' +
     'the flash is found in the recording pane by pane and mapped to its segment; latency = time that segment was listed in the playlist ' +
