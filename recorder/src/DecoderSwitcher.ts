@@ -1,4 +1,4 @@
-import { EnhancedEventEmitter, type Logger } from '../../sfu/src/index.ts';
+import { EnhancedEventEmitter, OwnedTimers, type Logger } from '../../sfu/src/index.ts';
 import { copyInto } from './frames.ts';
 import type { DecoderInput, MediaDecoder } from './MediaDecoder.ts';
 
@@ -41,7 +41,7 @@ const keyOf = (inputs: DecoderInput[]) =>
 export class DecoderSwitcher extends EnhancedEventEmitter<DecoderSwitcherEvents> {
   readonly #create: (inputs: DecoderInput[]) => Promise<MediaDecoder>;
   readonly #logger: Logger;
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #timers = new OwnedTimers();
   readonly #deaths: number[] = [];
   readonly #retiring = new Set<Promise<void>>();
   #wanted: DecoderInput[] = [];
@@ -93,7 +93,7 @@ export class DecoderSwitcher extends EnhancedEventEmitter<DecoderSwitcherEvents>
         const slot = this.#attach(inputs, decoder);
         this.#pending = slot;
         if (decoder.ready) this.#promote(slot);
-        else this.#after(READY_TIMEOUT_MS, () => this.#pending === slot && this.#promote(slot));
+        else this.#timers.after(READY_TIMEOUT_MS, () => this.#pending === slot && this.#promote(slot));
       })
       .catch((error: unknown) => {
         this.#logger.error({ err: error }, 'cannot start a decoder, retrying');
@@ -169,7 +169,7 @@ export class DecoderSwitcher extends EnhancedEventEmitter<DecoderSwitcherEvents>
     const now = Date.now();
     while (this.#deaths.length > 0 && now - this.#deaths[0]! > DEATH_WINDOW_MS) this.#deaths.shift();
     const delay = RESTART_DELAYS_MS[Math.min(this.#deaths.length, RESTART_DELAYS_MS.length) - 1] ?? 0;
-    this.#after(delay, () => this.#reconcile());
+    this.#timers.after(delay, () => this.#reconcile());
   }
 
   /**
@@ -179,7 +179,7 @@ export class DecoderSwitcher extends EnhancedEventEmitter<DecoderSwitcherEvents>
   #rebuildLater(slot: Slot): void {
     const delay = this.#rebuildMs;
     this.#rebuildMs = Math.min(REBUILD_MAX_MS, this.#rebuildMs * 2);
-    this.#after(delay, () => {
+    this.#timers.after(delay, () => {
       if ((slot !== this.#active && slot !== this.#pending) || slot.dead) return;
       slot.dead = true;
       this.#reconcile();
@@ -191,19 +191,10 @@ export class DecoderSwitcher extends EnhancedEventEmitter<DecoderSwitcherEvents>
     this.#retiring.add(closing);
   }
 
-  #after(ms: number, fn: () => void): void {
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      fn();
-    }, ms);
-    this.#timers.add(timer);
-  }
-
   /** Closes every decoder and awaits their exit. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     for (const slot of [this.#active, this.#pending]) if (slot) this.#retire(slot);
     this.#active = null;

@@ -1,6 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { EnhancedEventEmitter, type Logger } from '../../sfu/src/index.ts';
+import { EnhancedEventEmitter, OwnedTimers, type Logger } from '../../sfu/src/index.ts';
 import { FfmpegProcess } from './FfmpegProcess.ts';
 import type { PortAllocator } from './PortAllocator.ts';
 import { buildSdp } from './sdp.ts';
@@ -51,7 +51,7 @@ export class MediaDecoder extends EnhancedEventEmitter<MediaDecoderEvents> {
   readonly #ports: PortAllocator;
   readonly #sdpPath: string | undefined;
   readonly #logger: Logger;
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #timers = new OwnedTimers();
   #closed = false;
   readonly #startedAt = Date.now();
 
@@ -201,18 +201,17 @@ export class MediaDecoder extends EnhancedEventEmitter<MediaDecoderEvents> {
         this.#requestKeyFrame(input);
       }),
     );
-    this.#after(KEYFRAME_RETRY_MS, () => {
+    this.#timers.after(KEYFRAME_RETRY_MS, () => {
       for (const input of this.#inputs) this.#requestKeyFrame(input);
     });
-    const watchdog = setInterval(() => {
+    this.#timers.every(WATCHDOG_MS, () => {
       const now = Date.now();
       for (const input of this.#inputs) {
         if (input.spec.kind === 'video' && !input.tap.producerPaused && now - input.lastDataAt > WATCHDOG_MS) {
           this.#requestKeyFrame(input);
         }
       }
-    }, WATCHDOG_MS);
-    this.#timers.add(watchdog);
+    });
   }
 
   #requestKeyFrame(input: Input): void {
@@ -222,19 +221,10 @@ export class MediaDecoder extends EnhancedEventEmitter<MediaDecoderEvents> {
     });
   }
 
-  #after(ms: number, fn: () => void): void {
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      fn();
-    }, ms);
-    this.#timers.add(timer);
-  }
-
   /** Closes the taps, kills ffmpeg and awaits its exit, releases the ports. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     for (const input of this.#inputs) {
       for (const dispose of input.disposers) dispose();

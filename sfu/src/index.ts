@@ -6,3 +6,4 @@ export { configureLogging, getLogger, type Logger } from './lib/logger.ts';
 export { EnhancedEventEmitter } from './lib/EnhancedEventEmitter.ts';
 export { KeyedQueue } from './lib/KeyedQueue.ts';
 export { PlainTap } from './PlainTap.ts';
+export { OwnedTimers } from './lib/OwnedTimers.ts';

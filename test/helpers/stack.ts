@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
@@ -8,17 +7,11 @@ import { readConfig, type SignalingConfig } from '../../signaling/src/config.ts'
 import { YilianServer } from '../../signaling/src/YilianServer.ts';
 import { DEMO_PASSWORD } from '../../signaling/src/seed/demoCounty.ts';
 import type { Ack, ClientToServerEvents, ServerToClientEvents, SessionUser } from '../../signaling/src/protocol/index.ts';
+import { freePort } from './ports.ts';
 
 export { DEMO_PASSWORD };
 
-/** A free TCP port on loopback (the OS picks it). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort };
 
 export interface Stack {
   server: YilianServer;

@@ -1,4 +1,4 @@
-import { EnhancedEventEmitter, getLogger, type Logger } from '../../../sfu/src/index.ts';
+import { EnhancedEventEmitter, OwnedTimers, getLogger, type Logger } from '../../../sfu/src/index.ts';
 import { conflict, notFound } from '../errors.ts';
 import { CarrierError, type CarrierLink, type DeliveryReceipt, type InboundSms } from './CarrierLink.ts';
 import { encodeSms, planSms, type EncodedSms } from './encoding.ts';
@@ -48,7 +48,7 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
   readonly #texts = new Map<string, string>();
   readonly #encoded = new Map<string, EncodedSms>();
   readonly #attempts = new Map<string, number>();
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #timers = new OwnedTimers();
   readonly #wakers = new Set<() => void>();
   readonly #poll: NodeJS.Timeout;
   readonly #recovered: Promise<void>;
@@ -159,7 +159,6 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
 
   #clearTimers(): void {
     clearInterval(this.#poll);
-    for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     for (const wake of [...this.#wakers]) wake();
   }
@@ -298,12 +297,10 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
     if (this.#closed) return;
     const attempts = (this.#attempts.get(m.messageId) ?? 0) + 1;
     this.#attempts.set(m.messageId, attempts);
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
+    this.#timers.after(Math.min(30_000, 250 * 2 ** Math.min(attempts, 7)), () => {
       this.#ready.unshift(m);
       void this.#fill();
-    }, Math.min(30_000, 250 * 2 ** Math.min(attempts, 7)));
-    this.#timers.add(timer);
+    });
   }
 
   /**
@@ -326,13 +323,11 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {
-        clearTimeout(timer);
-        this.#timers.delete(timer);
+        this.#timers.cancel(timer);
         this.#wakers.delete(wake);
         resolve();
       };
-      const timer = setTimeout(wake, ms);
-      this.#timers.add(timer);
+      const timer = this.#timers.after(ms, wake);
       this.#wakers.add(wake);
     });
   }

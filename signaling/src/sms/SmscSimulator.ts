@@ -1,7 +1,7 @@
 import net, { type AddressInfo } from 'node:net';
 import smpp, { type PDU, type Session } from 'smpp';
 import { z } from 'zod';
-import { EnhancedEventEmitter, getLogger, type Logger } from '../../../sfu/src/index.ts';
+import { EnhancedEventEmitter, OwnedTimers, getLogger, type Logger } from '../../../sfu/src/index.ts';
 import { ConcatReassembler } from './ConcatReassembler.ts';
 import { concatFromElements, encodeSms, toWellFormed } from './encoding.ts';
 import { SMPP_STATUS, bindSchema, deliverSmRespSchema, messageText, submitSmSchema, type SubmitSm } from './smppPdu.ts';
@@ -94,7 +94,7 @@ export class SmscSimulator extends EnhancedEventEmitter<SmscSimulatorEvents> {
   readonly #logger: Logger;
   readonly #sessions = new Map<Session, SessionState>();
   readonly #pending = new Map<string, Delivery[]>();
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #timers = new OwnedTimers();
   readonly #reassembler = new ConcatReassembler({ timeoutMs: 60_000 });
   readonly #throttle: TokenBucket | undefined;
   readonly #messages: ReceivedSms[] = [];
@@ -198,7 +198,6 @@ export class SmscSimulator extends EnhancedEventEmitter<SmscSimulatorEvents> {
 
   close(): Promise<void> {
     this.#closed ??= (async () => {
-      for (const t of this.#timers) clearTimeout(t);
       this.#timers.clear();
       this.#reassembler.close();
       const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
@@ -211,12 +210,7 @@ export class SmscSimulator extends EnhancedEventEmitter<SmscSimulatorEvents> {
   }
 
   #later(delayMs: number, fn: () => void): void {
-    if (this.#closed) return;
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      fn();
-    }, delayMs);
-    this.#timers.add(timer);
+    if (!this.#closed) this.#timers.after(delayMs, fn);
   }
 
   #onSession(session: Session): void {

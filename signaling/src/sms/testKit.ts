@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
+import { freePort } from '../../../test/helpers/ports.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { configureLogging } from '../../../sfu/src/index.ts';
@@ -13,14 +13,7 @@ export function quietLogs(): void {
   configureLogging({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'error' });
 }
 
-/** A free TCP port on loopback (the OS picks it), as test/helpers/stack.ts does. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort };
 
 export interface TestRedis {
   url: string;
