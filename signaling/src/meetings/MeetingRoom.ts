@@ -135,7 +135,7 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     await media.addPeer(participant.id);
     this.#participants.set(participant.id, participant);
     participant.once('@close', () => this.#participantLeft(participant));
-    this.#record(participant, 'meeting.join');
+    void this.#record(participant, 'meeting.join');
     this.safeEmit('programmeChanged');
     for (const other of this.#participants.values()) {
       if (other !== participant) other.notify('participant.joined', { participant: participant.info() });
@@ -214,12 +214,12 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
 
   async chairCommand(p: Participant, command: ChairCommand): Promise<{ version: number }> {
     if (!this.isChair(p)) {
-      this.#record(p, `chair.${command.type}.refused`, { after: command });
+      await this.#record(p, `chair.${command.type}.refused`, { after: command });
       throw forbidden('only the chair of this meeting can do that');
     }
     const before = this.control.state;
     const state = await this.control.command(command);
-    this.#record(p, `chair.${command.type}`, { before, after: { command, state } });
+    await this.#record(p, `chair.${command.type}`, { before, after: { command, state } });
     if (command.type === 'remove') {
       const removed = this.participantByVenue(command.venueId);
       removed?.notify('meeting.removed', { meetingId: this.meeting.id });
@@ -300,9 +300,9 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     });
   }
 
-  /** Appends to the hash-chained audit log; a failure to audit is logged loudly, never swallowed. */
-  #record(p: Participant, action: string, change: { before?: unknown; after?: unknown } = {}): void {
-    this.#audit({
+  /** Appends to the audit log (failures logged, never swallowed); chair commands await it before answering. */
+  #record(p: Participant, action: string, change: { before?: unknown; after?: unknown } = {}): Promise<void> {
+    return this.#audit({
       at: new Date().toISOString(),
       actor: p.user.username,
       action,
@@ -322,7 +322,7 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
   #participantLeft(participant: Participant): void {
     if (this.#participants.get(participant.id) !== participant) return;
     this.#participants.delete(participant.id);
-    this.#record(participant, 'meeting.leave');
+    void this.#record(participant, 'meeting.leave');
     if (!this.#media.closed) this.#media.closePeer(participant.id);
     for (const other of this.#participants.values()) {
       other.notify('participant.left', { participantId: participant.id, venueId: participant.venue.id });
