@@ -239,8 +239,8 @@ describe('media lifecycle at the server', () => {
     expect(await inventory()).toEqual({ running: false, workerPid: null, venues: [] });
     expect(await metrics()).toMatchObject({ yilian_meetings: 0, yilian_participants: 0, yilian_transports: 0, yilian_producers: 0, yilian_consumers: 0 });
     await vi.waitFor(() => expect(census.counts()).toEqual({ routers: 0, transports: 0, producers: 0, consumers: 0 }), settle);
-    expect(stack.server.sfu.stats().workers.map((w) => [w.routers, w.consumers])).toEqual(
-      stack.server.sfu.stats().workers.map(() => [0, 0]),
+    expect(stack.server.sfu.stats().workers.map((w) => [w.routers, w.consumers, w.reserved])).toEqual(
+      stack.server.sfu.stats().workers.map(() => [0, 0, 0]),
     );
     tw06.socket.disconnect();
   });

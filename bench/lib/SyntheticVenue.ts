@@ -16,6 +16,7 @@ import {
   consumerNewSchema,
   joinResponseSchema,
   meetingStateSchema,
+  producerDemandSchema,
   participantJoinedSchema,
   participantLeftSchema,
   producerCreatedSchema,
@@ -78,6 +79,11 @@ export class SyntheticVenue {
   readonly #layerPos: number[];
   readonly #pictureIds: number[];
   #audioPos = 0;
+  /** Producer ids by source, and the server's producer.demand for each (dynacast, as the console). */
+  readonly #producerIds = new Map<'camera' | 'microphone', string>();
+  readonly #demand = new Map<string, number | null>();
+  /** Layers being sent: a layer switched back on starts at its keyframe, as a browser's encoder does. */
+  #layerOn: boolean[] = [];
   #nextAudioAt = 0;
   #nextVideoAt = 0;
   #sending = false;
@@ -126,6 +132,7 @@ export class SyntheticVenue {
     this.#mic = new RtpStreamState(randomSsrc(this.#ssrcs), OPUS_PT);
     this.#layerPos = new Array<number>(layerCount).fill(0);
     this.#pictureIds = Array.from({ length: layerCount }, () => randomBytes(2).readUInt16BE(0) & 0x7fff);
+    this.#layerOn = new Array<boolean>(layerCount).fill(true);
     // A notification that does not parse, or a request that fails, is counted, never thrown.
     const on = (event: string, handler: (data: unknown) => void | Promise<void>) => {
       socket.on(event as 'consumer.new', (data: unknown) => {
@@ -140,6 +147,10 @@ export class SyntheticVenue {
     };
     on('consumer.new', (data) => this.#onConsumerNew(data));
     on('consumer.closed', (data) => this.#onConsumerClosed(data));
+    on('producer.demand', (data) => {
+      const { producerId, spatialLayer } = producerDemandSchema.parse(data);
+      this.#demand.set(producerId, spatialLayer);
+    });
     on('meeting.state', (data) => this.#onState(meetingStateSchema.parse(data).control, this.#o.now()));
     on('participant.joined', (data) => {
       this.#present.add(participantJoinedSchema.parse(data).participant.venueId);
@@ -335,7 +346,7 @@ export class SyntheticVenue {
 
   async #produce(send: MediaLink, kind: Kind, source: 'camera' | 'microphone', rtpParameters: unknown): Promise<void> {
     const ack = await request(this.#socket, 'producer.create', { transportId: send.remoteId, kind, rtpParameters, source });
-    ackData(ack, producerCreatedSchema, `producer.create ${source}`);
+    this.#producerIds.set(source, ackData(ack, producerCreatedSchema, `producer.create ${source}`).producerId);
     if (!this.#sending) {
       const now = this.#o.now();
       // Random phases spread the venues' packets over time, as independent cameras would.
@@ -484,8 +495,20 @@ export class SyntheticVenue {
     }
   }
 
+  /** The server's demand for one of this venue's producers: undefined until it has said. */
+  #demandOf(source: 'camera' | 'microphone'): number | null | undefined {
+    const id = this.#producerIds.get(source);
+    return id !== undefined && this.#demand.has(id) ? this.#demand.get(id)! : undefined;
+  }
+
   #sendAudio(send: MediaLink): void {
     const opus = this.#o.clip.opus;
+    // A microphone nobody may hear sends nothing (the console's zeroRtpOnPause); time runs on.
+    if (this.#demandOf('microphone') === null) {
+      this.#audioPos = (this.#audioPos + 1) % opus.length;
+      this.#mic.timestamp += 960;
+      return;
+    }
     const { packet, roc } = this.#mic.packet([opus[this.#audioPos]!], false);
     this.#audioPos = (this.#audioPos + 1) % opus.length;
     this.#mic.timestamp += 960;
@@ -495,9 +518,17 @@ export class SyntheticVenue {
 
   #sendVideo(send: MediaLink, fps: number): void {
     const layers = this.#o.clip.layers;
+    const maxLayer = this.#demandOf('camera') ?? this.#layers.length - 1;
     for (let i = 0; i < this.#layers.length; i++) {
       const stream = this.#layers[i]!;
       const frames = layers[i]!;
+      const on = i <= maxLayer;
+      if (on && !this.#layerOn[i]) this.#layerPos[i] = 0;
+      this.#layerOn[i] = on;
+      if (!on) {
+        stream.timestamp += 90000 / fps;
+        continue;
+      }
       const frame = frames[this.#layerPos[i]!]!;
       for (const { packet, roc } of vp8Packets(stream, frame.data, this.#pictureIds[i]!)) {
         send.sendRtp(packet, roc);

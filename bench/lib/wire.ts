@@ -43,6 +43,7 @@ export const meetingStateSchema = z.object({ control: controlStateSchema });
 export const participantJoinedSchema = z.object({ participant: z.looseObject({ venueId: z.string() }) });
 export const participantLeftSchema = z.object({ venueId: z.string() });
 export const consumerClosedSchema = z.object({ consumerId: z.string() });
+export const producerDemandSchema = z.object({ producerId: z.string(), spatialLayer: z.number().int().min(0).nullable() });
 export const producerCreatedSchema = z.object({ producerId: z.string() });
 export const chairAckSchema = z.object({ version: z.number() });
 

@@ -85,6 +85,11 @@ export class PlainTap extends EnhancedEventEmitter<PlainTapEvents> {
     return this.#consumer.producerPaused;
   }
 
+  /** The simulcast layer this tap receives (the highest, unless set otherwise; 0 for audio). */
+  get spatialLayer(): number {
+    return this.#consumer.preferredLayers?.spatialLayer ?? 0;
+  }
+
   async resume(): Promise<void> {
     await this.#consumer.resume();
   }

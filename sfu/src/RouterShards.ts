@@ -2,7 +2,7 @@ import type { types } from 'mediasoup';
 import { getLogger, type Logger } from './lib/logger.ts';
 import { KeyedQueue } from './lib/KeyedQueue.ts';
 import { mediaCodecs } from './mediaCodecs.ts';
-import type { WorkerSlot } from './WorkerPool.ts';
+import { slotLoad, type WorkerSlot } from './WorkerPool.ts';
 
 export interface Shard {
   readonly slot: WorkerSlot;
@@ -59,10 +59,11 @@ export class RouterShards {
 
   /**
    * The shard a new venue should join: the least loaded of this meeting's own workers while one is
-   * under its consumer budget; otherwise the least loaded other worker (a new router there).
+   * under its consumer budget (counting consumers its newly placed venues are about to create);
+   * otherwise the least loaded other worker (a new router there).
    */
   async shardForNewPeer(): Promise<Shard> {
-    const own = this.all.filter((s) => s.slot.consumers < this.#maxConsumers).sort((a, b) => a.slot.consumers - b.slot.consumers)[0];
+    const own = this.all.filter((s) => slotLoad(s.slot) < this.#maxConsumers).sort((a, b) => slotLoad(a.slot) - slotLoad(b.slot))[0];
     if (own) return own;
     const slot = this.#pickSlot();
     const existing = this.#shards.get(slot.index);

@@ -11,7 +11,7 @@ export type SfuEvents = {
 };
 
 export interface SfuStats {
-  workers: { index: number; pid: number; routers: number; consumers: number }[];
+  workers: { index: number; pid: number; routers: number; consumers: number; reserved: number }[];
   rooms: number;
   transports: number;
   producers: number;
@@ -75,7 +75,7 @@ export class Sfu extends EnhancedEventEmitter<SfuEvents> {
   stats(): SfuStats {
     const stats: SfuStats = { workers: [], rooms: this.#rooms.size, transports: 0, producers: 0, consumers: 0 };
     for (const slot of this.#pool.slots) {
-      stats.workers.push({ index: slot.index, pid: slot.worker.pid, routers: slot.routers, consumers: slot.consumers });
+      stats.workers.push({ index: slot.index, pid: slot.worker.pid, routers: slot.routers, consumers: slot.consumers, reserved: slot.reserved });
     }
     for (const room of this.#rooms.values()) {
       const c = room.counts();

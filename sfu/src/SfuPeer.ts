@@ -9,6 +9,9 @@ export type SfuPeerEvents = {
   '@close': [];
 };
 
+/** Consumers a venue usually has soon after it joins (the main picture, a few voices): reserved at placement. */
+export const EXPECTED_CONSUMERS_PER_PEER = 4;
+
 interface ConsumerControl {
   /** The client has its consumer and asked for media. */
   clientReady: boolean;
@@ -31,12 +34,15 @@ export class SfuPeer extends EnhancedEventEmitter<SfuPeerEvents> {
   readonly #control = new Map<string, ConsumerControl>();
   rtpCapabilities: types.RtpCapabilities | undefined;
   readonly #logger: Logger;
+  /** Part of its worker's reserved load not yet turned into consumers. */
+  #reserved = EXPECTED_CONSUMERS_PER_PEER;
   #closed = false;
 
   constructor(options: { id: string; roomId: string; shard: Shard }) {
     super();
     this.id = options.id;
     this.shard = options.shard;
+    this.shard.slot.reserved += this.#reserved;
     this.#logger = getLogger('SfuPeer', { roomId: options.roomId, peerId: options.id });
   }
 
@@ -60,6 +66,7 @@ export class SfuPeer extends EnhancedEventEmitter<SfuPeerEvents> {
     this.#control.set(consumer.id, { clientReady: false, wanted });
     const slot = this.shard.slot;
     slot.consumers++;
+    this.#release(1);
     consumer.observer.once('close', () => {
       this.consumers.delete(consumer.id);
       this.#control.delete(consumer.id);
@@ -74,6 +81,16 @@ export class SfuPeer extends EnhancedEventEmitter<SfuPeerEvents> {
     return id ? this.consumers.get(id) : undefined;
   }
 
+  /**
+   * The simulcast layer the layout wants of producerId for this peer (0 for a stream without
+   * layers), or null when the peer has no consumer of it the layout wants.
+   */
+  wantedLayer(producerId: string): number | null {
+    const consumer = this.consumerOf(producerId);
+    if (!consumer || !this.#control.get(consumer.id)?.wanted) return null;
+    return consumer.preferredLayers?.spatialLayer ?? 0;
+  }
+
   /** Updates why a consumer should run, then pauses or resumes it to match. */
   async controlConsumer(consumerId: string, change: Partial<ConsumerControl>): Promise<void> {
     const consumer = this.consumers.get(consumerId);
@@ -85,10 +102,17 @@ export class SfuPeer extends EnhancedEventEmitter<SfuPeerEvents> {
     else if (!run && !consumer.paused) await consumer.pause();
   }
 
+  #release(n: number): void {
+    const released = Math.min(n, this.#reserved);
+    this.#reserved -= released;
+    this.shard.slot.reserved -= released;
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#logger.debug('closing peer media');
+    this.#release(this.#reserved);
     for (const transport of this.transports.values()) transport.close();
     this.transports.clear();
     this.producers.clear();

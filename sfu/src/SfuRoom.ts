@@ -7,7 +7,7 @@ import type { WorkerPool } from './WorkerPool.ts';
 import { SfuError } from './SfuError.ts';
 import { PlainTap } from './PlainTap.ts';
 import { RouterShards, type Shard } from './RouterShards.ts';
-import { collectPeerStats, type PeerNetworkStats } from './peerStats.ts';
+import { collectPeerStats, collectUplink, type PeerNetworkStats, type ProducerUplink } from './peerStats.ts';
 
 export type RoomCloseReason = 'closed' | 'worker-died';
 
@@ -254,6 +254,29 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     else if (!paused && producer.paused) await producer.resume();
   }
 
+  /**
+   * How much of a producer anybody receives (for dynacast: the publisher stops encoding the rest):
+   * the highest simulcast layer a wanted consumer or a tap asks for, or null when nothing does.
+   */
+  producerDemand(producerId: string): number | null {
+    let layer: number | null = null;
+    const raise = (l: number | null) => {
+      if (l !== null && (layer === null || l > layer)) layer = l;
+    };
+    for (const peer of this.#peers.values()) raise(peer.wantedLayer(producerId));
+    for (const tap of this.#taps) if (tap.producerId === producerId) raise(tap.spatialLayer);
+    return layer;
+  }
+
+  /** Whether a producer is paused server-side (muted, camera off); unknown producers count as paused. */
+  producerPaused(producerId: string): boolean {
+    for (const peer of this.#peers.values()) {
+      const producer = peer.producers.get(producerId);
+      if (producer) return producer.paused;
+    }
+    return true;
+  }
+
   closeProducer(peerId: string, producerId: string): void {
     this.#producer(peerId, producerId).close();
   }
@@ -294,6 +317,12 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
   async peerStats(peerId: string): Promise<PeerNetworkStats | null> {
     const peer = this.#peers.get(peerId);
     return peer ? collectPeerStats(peer) : null;
+  }
+
+  /** What the SFU receives from one peer, per producer and simulcast layer. */
+  async peerUplink(peerId: string): Promise<ProducerUplink[]> {
+    const peer = this.#peers.get(peerId);
+    return peer ? collectUplink(peer) : [];
   }
 
   /** Counts of live mediasoup objects, per peer, straight from the server's own maps. */

@@ -57,6 +57,12 @@ describe('WorkerPool', () => {
     expect(pool.pick({ maxConsumers: 500 }).index).toBe(0);
     a.consumers = 700;
     expect(pool.pick({ maxConsumers: 500 }).index).toBe(1);
+    // Consumers that venues just placed are about to create count too (a whole county joining at once).
+    a.consumers = 0;
+    b.consumers = 0;
+    a.reserved = 500;
+    expect(pool.pick({ maxConsumers: 500 }).index).toBe(1);
+    expect(pool.pick().index).toBe(1);
   });
 
   it('replaces a worker killed with SIGKILL: workerDied, then workerReplaced with a new pid, and the pool is whole again', async () => {

@@ -12,6 +12,16 @@ export interface WorkerSlot {
   /** Routers and consumers currently placed on this worker (kept by SfuRoom/SfuPeer). */
   routers: number;
   consumers: number;
+  /**
+   * Consumers expected soon: peers placed here that have not created theirs yet. When a whole
+   * county joins at once, placement must see the load it is about to create, not only what exists.
+   */
+  reserved: number;
+}
+
+/** A worker's load for placement: its consumers, plus those its newly placed peers will create. */
+export function slotLoad(slot: WorkerSlot): number {
+  return slot.consumers + slot.reserved;
 }
 
 export type WorkerPoolEvents = {
@@ -77,10 +87,10 @@ export class WorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
       (s) => !options.exclude?.includes(s.index) && (!options.among || options.among.includes(s.index)),
     );
     const withRoom = options.maxConsumers
-      ? candidates.filter((s) => s.consumers < options.maxConsumers!)
+      ? candidates.filter((s) => slotLoad(s) < options.maxConsumers!)
       : candidates;
     const pool = withRoom.length > 0 ? withRoom : candidates;
-    const best = pool.sort((a, b) => a.consumers - b.consumers || a.routers - b.routers)[0];
+    const best = pool.sort((a, b) => slotLoad(a) - slotLoad(b) || a.routers - b.routers)[0];
     if (!best) throw new Error('no mediasoup worker is running');
     return best;
   }
@@ -131,7 +141,7 @@ export class WorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
           { protocol: 'tcp', ...listenIp, port },
         ],
       });
-      const slot: WorkerSlot = { index, worker, webRtcServer, routers: 0, consumers: 0 };
+      const slot: WorkerSlot = { index, worker, webRtcServer, routers: 0, consumers: 0, reserved: 0 };
       worker.on('died', (error) => this.#onDied(slot, error));
       this.#logger.info({ index, pid: worker.pid, port }, 'mediasoup worker started');
       return slot;

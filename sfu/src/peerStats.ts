@@ -41,3 +41,32 @@ export async function collectPeerStats(peer: SfuPeer): Promise<PeerNetworkStats>
   const rttMs = rtts.length ? Math.round(rtts.reduce((a, b) => a + b, 0) / rtts.length) : null;
   return { uplinkLoss, uplinkBitrate, rttMs, downlinkLoss, downlinkBitrate };
 }
+
+/** What the SFU receives of one producer: per simulcast layer (encoding order), packets so far. */
+export interface ProducerUplink {
+  producerId: string;
+  source: string;
+  kind: 'audio' | 'video';
+  paused: boolean;
+  layers: { layer: number; packetCount: number; bitrate: number }[];
+}
+
+type RecvEntry = { ssrc?: number; rid?: string; packetCount?: number; bitrate?: number };
+
+/** Reads what the SFU actually receives from a peer's producers (dynacast shows here). */
+export async function collectUplink(peer: SfuPeer): Promise<ProducerUplink[]> {
+  const list: ProducerUplink[] = [];
+  for (const producer of peer.producers.values()) {
+    const encodings = producer.rtpParameters.encodings ?? [];
+    const layers = encodings.map((_, layer) => ({ layer, packetCount: 0, bitrate: 0 }));
+    for (const s of (await producer.getStats()) as RecvEntry[]) {
+      const index = encodings.findIndex((e) => (e.rid !== undefined && e.rid === s.rid) || (e.ssrc !== undefined && e.ssrc === s.ssrc));
+      const entry = layers[index < 0 ? 0 : index];
+      if (!entry) continue;
+      entry.packetCount += s.packetCount ?? 0;
+      entry.bitrate += s.bitrate ?? 0;
+    }
+    list.push({ producerId: producer.id, source: String(producer.appData.source), kind: producer.kind, paused: producer.paused, layers });
+  }
+  return list;
+}

@@ -53,6 +53,8 @@ export class MediaSession {
   readonly #remoteVideo = new Map<string, MediaStream>();
   readonly #remoteAudio = new Map<string, MediaStream>();
   readonly #producers = new Map<MediaSource, types.Producer>();
+  /** What the server last said anybody receives of each producer (producer.demand). */
+  readonly #demand = new Map<string, number | null>();
   #meetingId: string | undefined;
   #localStream: MediaStream | undefined;
   #sendTransport: types.Transport | undefined;
@@ -70,6 +72,10 @@ export class MediaSession {
       s.on('participant.left', ({ participantId }) => this.#participantLeft(participantId)),
       s.on('consumer.new', ({ consumer }) => void this.#consume(consumer, this.#generation)),
       s.on('consumer.closed', ({ consumerId }) => this.#consumerClosed(consumerId)),
+      s.on('producer.demand', ({ producerId, spatialLayer }) => {
+        this.#demand.set(producerId, spatialLayer);
+        void this.#applyDemand(producerId);
+      }),
       s.on('media.reset', ({ routerRtpCapabilities }) => void this.#mediaReset(routerRtpCapabilities)),
       s.on('meeting.ended', () => this.#end('ended')),
       s.on('meeting.removed', () => this.#end('removed')),
@@ -215,10 +221,37 @@ export class MediaSession {
         track,
         appData: { source },
         stopTracks: false,
-        ...(source === 'camera' ? { encodings: SIMULCAST_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
+        ...(source === 'camera'
+          ? { encodings: SIMULCAST_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } }
+          : // A microphone nobody may hear sends nothing at all (the local track stays live).
+            { disableTrackOnPause: false, zeroRtpOnPause: true }),
       });
       if (generation !== this.#generation) return;
       this.#producers.set(source, producer);
+      // The server may have said what it needs before produce() resolved here.
+      void this.#applyDemand(producer.id);
+    }
+  }
+
+  /**
+   * Sends only what anybody receives (dynacast): the camera's simulcast layers up to the highest
+   * one a pane shows, and the microphone only while the server forwards it.
+   */
+  async #applyDemand(producerId: string): Promise<void> {
+    const producer = [...this.#producers.values()].find((p) => p.id === producerId);
+    if (!producer || producer.closed || !this.#demand.has(producerId)) return;
+    const demand = this.#demand.get(producerId) ?? null;
+    try {
+      if (producer.kind === 'video') {
+        if (producer.maxSpatialLayer !== (demand ?? 0)) await producer.setMaxSpatialLayer(demand ?? 0);
+      } else if (demand === null) {
+        if (!producer.paused) producer.pause();
+      } else if (producer.paused) {
+        producer.resume();
+      }
+    } catch (error) {
+      // Media keeps flowing as it was: the demand only saves bandwidth and encoding.
+      console.warn('could not apply producer demand', error);
     }
   }
 
@@ -322,6 +355,7 @@ export class MediaSession {
     this.#remoteVideo.clear();
     this.#remoteAudio.clear();
     this.#producers.clear();
+    this.#demand.clear();
     this.#sendTransport?.close();
     this.#recvTransport?.close();
     this.#sendTransport = undefined;

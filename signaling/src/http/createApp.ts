@@ -110,7 +110,7 @@ export function createApp(deps: AppDeps): express.Express {
     if (req.user.role !== 'admin') throw forbidden('admins only');
     const room = deps.manager.getRoom(String(req.params.id));
     const venues = room
-      ? room.participants.map((p) => ({ venueId: p.venue.id, ...room.venueMediaCounts(p.venue.id) }))
+      ? await Promise.all(room.participants.map(async (p) => ({ venueId: p.venue.id, ...(await room.venueMedia(p.venue.id)) })))
       : [];
     const placement = room?.placement.map((w) => ({
       workerPid: w.workerPid,

@@ -11,6 +11,7 @@ import {
 import type { ControlStore } from '../store/ControlStore.ts';
 import type { AuditEntry } from '../audit/AuditLog.ts';
 import { applyMediaPolicy } from './mediaPolicy.ts';
+import { sendProducerDemand } from './producerDemand.ts';
 import { collectVenueStatuses } from './statusBoard.ts';
 import { MeetingControl } from './MeetingControl.ts';
 import type { Notify, Participant } from './Participant.ts';
@@ -109,7 +110,12 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
 
   /** Sends a producer of the meeting's current media as plain RTP to a local receiver (the recorder). */
   async createPlainTap(producerId: string, target: { ip: string; rtpPort: number; rtcpPort?: number }): Promise<PlainTap> {
-    return (await this.#liveMedia()).createPlainTap(producerId, target);
+    const media = await this.#liveMedia();
+    const tap = await media.createPlainTap(producerId, target);
+    // The recorder receives the top layer: the venue must send it (dynacast).
+    sendProducerDemand(media, this.#participants.values());
+    tap.once('@close', () => sendProducerDemand(this.#media, this.#participants.values()));
+    return tap;
   }
 
   /** Tells every venue present (a recording started or stopped, …). */
@@ -117,10 +123,11 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     for (const p of this.#participants.values()) p.notify(event, ...args);
   };
 
-  /** Counts of the server's own mediasoup objects for one venue. */
-  venueMediaCounts(venueId: string) {
+  /** Counts of the server's own mediasoup objects for one venue, and what it receives from it. */
+  async venueMedia(venueId: string) {
     const p = this.participantByVenue(venueId);
-    return p ? this.#media.peerCounts(p.id) : { transports: 0, producers: 0, consumers: 0, activeConsumers: 0 };
+    if (!p) return { transports: 0, producers: 0, consumers: 0, activeConsumers: 0, uplink: [] };
+    return { ...this.#media.peerCounts(p.id), uplink: await this.#media.peerUplink(p.id) };
   }
 
   /** Refuses venues the chair removed, and newcomers while the meeting is locked. */
@@ -277,6 +284,7 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
               viewer.notify('consumer.closed', { consumerId });
             },
           });
+          sendProducerDemand(this.#media, this.#participants.values());
         } catch (err) {
           if (!this.#media.closed) this.#logger.warn({ err }, 'applying the media policy failed');
         }

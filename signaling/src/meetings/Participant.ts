@@ -30,6 +30,8 @@ export class Participant extends EnhancedEventEmitter<ParticipantEvents> {
   lastSpokeAt = 0;
   /** When this venue last wanted each producer it consumes (for keeping a few recent ones). */
   readonly lastWanted = new Map<string, number>();
+  /** The demand last told to this venue for each of its producers (producer.demand). */
+  readonly demandSent = new Map<string, number | null>();
   readonly #notify: Notify;
   #closed = false;
 

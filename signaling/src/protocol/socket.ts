@@ -116,6 +116,11 @@ export interface ServerToClientEvents {
   'participant.left': (data: { participantId: string; venueId: string }) => void;
   'consumer.new': (data: { consumer: ConsumerInfo }) => void;
   'consumer.closed': (data: { consumerId: string }) => void;
+  /**
+   * How much of one of this venue's producers anybody receives (dynacast): send simulcast layers
+   * up to spatialLayer, or nothing at all when null (a microphone muted or not audible).
+   */
+  'producer.demand': (data: { producerId: string; spatialLayer: number | null }) => void;
   /** The meeting's media restarted (a worker died): recreate transports and producers. */
   'media.reset': (data: { reason: string; routerRtpCapabilities: types.RtpCapabilities }) => void;
   'meeting.ended': (data: { meetingId: string }) => void;
