@@ -412,6 +412,7 @@ function sumStats(all: VenueStats[]) {
     srtpFailures: sum((s) => s.srtpFailures),
     unknownSsrcPackets: sum((s) => s.unknownSsrcPackets),
     keyframeRequests: sum((s) => s.keyframeRequests),
+    retransmitted: sum((s) => s.retransmitted),
     pacerLateMs: round(sum((s) => s.pacerLateMs), 0),
     sendErrors: sum((s) => s.sendErrors),
     consumers: sum((s) => s.consumers),

@@ -51,6 +51,9 @@ const ICE_KEEPALIVE_MS = 10_000;
 export type RtpHandler = (packet: Buffer, at: number) => void;
 export type RtcpHandler = (packet: Buffer) => void;
 
+
+/** Video packets kept per link for NACK retransmission (about 2 s of a venue's camera). */
+const RTX_HISTORY = 256;
 /**
  * A connected SRTP path. `sendRtp` protects and sends a plain RTP packet; `onRtp` receives the
  * still-protected packets (the receiver decides what to authenticate); `onRtcp` gets decrypted RTCP.
@@ -175,14 +178,45 @@ export class MediaLink {
     this.#rtpHandler = handler;
   }
 
+  readonly #history: ({ key: number; packet: Buffer | Buffer[] } | undefined)[] = new Array(RTX_HISTORY);
+  readonly #historyIndex = new Map<number, Buffer | Buffer[]>();
+  #historyNext = 0;
+
   onRtcp(handler: RtcpHandler): void {
     this.#rtcpHandler = handler;
   }
 
-  /** Protects and sends an RTP packet (12-byte header); `roc` is the sender's rollover counter. */
-  sendRtp(packet: Buffer, roc: number): void {
+  /**
+   * Protects and sends an RTP packet (12-byte header); `roc` is the sender's rollover counter.
+   * With `keep`, the protected packet is kept a little while for retransmission on a NACK.
+   */
+  sendRtp(packet: Buffer, roc: number, keep = false): void {
     if (!this.#sender || this.#closed) return;
-    this.#send(this.#sender.protect(packet, roc));
+    const protectedPacket = this.#sender.protect(packet, roc);
+    if (keep) {
+      const key = packet.readUInt32BE(8) * 0x10000 + packet.readUInt16BE(2);
+      const old = this.#history[this.#historyNext];
+      if (old) this.#historyIndex.delete(old.key);
+      this.#history[this.#historyNext] = { key, packet: protectedPacket };
+      this.#historyIndex.set(key, protectedPacket);
+      this.#historyNext = (this.#historyNext + 1) % RTX_HISTORY;
+    }
+    this.#send(protectedPacket);
+  }
+
+  /**
+   * Sends again the kept packets a NACK names (as a browser does, here without an RTX stream: the
+   * same SRTP packet, which the receiver never got, so its replay check accepts it).
+   */
+  resend(ssrc: number, seqs: number[]): number {
+    let sent = 0;
+    for (const seq of seqs) {
+      const packet = this.#historyIndex.get(ssrc * 0x10000 + seq);
+      if (!packet) continue;
+      this.#send(packet);
+      sent++;
+    }
+    return sent;
   }
 
   close(): void {

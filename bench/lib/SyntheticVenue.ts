@@ -106,6 +106,7 @@ export class SyntheticVenue {
   readonly #stats = {
     packetsSent: 0,
     keyframeRequests: 0,
+    retransmitted: 0,
     pacerLateMs: 0,
     srtpVerified: 0,
     srtpFailures: 0,
@@ -483,6 +484,18 @@ export class SyntheticVenue {
       const fmt = packet[offset]! & 0x1f;
       const pt = packet[offset + 1]!;
       const length = (packet.readUInt16BE(offset + 2) + 1) * 4;
+      if (pt === 205 && fmt === 1 && offset + 16 <= packet.length) {
+        // Generic NACK: resend the lost video packets (each FCI: first lost seq + bitmask of 16 more).
+        const ssrc = packet.readUInt32BE(offset + 8);
+        const seqs: number[] = [];
+        for (let fci = offset + 12; fci + 4 <= offset + length && fci + 4 <= packet.length; fci += 4) {
+          const pid = packet.readUInt16BE(fci);
+          const blp = packet.readUInt16BE(fci + 2);
+          seqs.push(pid);
+          for (let bit = 0; bit < 16; bit++) if (blp & (1 << bit)) seqs.push((pid + bit + 1) & 0xffff);
+        }
+        this.#stats.retransmitted += this.#send?.resend(ssrc, seqs) ?? 0;
+      }
       if (pt === 206 && (fmt === 1 || fmt === 4)) {
         const ssrc = fmt === 1 ? packet.readUInt32BE(offset + 8) : packet.length >= offset + 16 ? packet.readUInt32BE(offset + 12) : 0;
         const layer = this.#layers.findIndex((s) => s.ssrc === ssrc);
@@ -531,7 +544,7 @@ export class SyntheticVenue {
       }
       const frame = frames[this.#layerPos[i]!]!;
       for (const { packet, roc } of vp8Packets(stream, frame.data, this.#pictureIds[i]!)) {
-        send.sendRtp(packet, roc);
+        send.sendRtp(packet, roc, true);
         this.#stats.packetsSent++;
       }
       this.#layerPos[i] = (this.#layerPos[i]! + 1) % frames.length;

@@ -46,6 +46,8 @@ export interface VenueStats {
   unknownSsrcPackets: number;
   packetsSent: number;
   keyframeRequests: number;
+  /** Video packets sent again on the SFU's NACKs. */
+  retransmitted: number;
   pacerLateMs: number;
   sendErrors: number;
   consumers: number;

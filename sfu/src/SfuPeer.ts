@@ -9,8 +9,11 @@ export type SfuPeerEvents = {
   '@close': [];
 };
 
-/** Consumers a venue usually has soon after it joins (the main picture, a few voices): reserved at placement. */
-export const EXPECTED_CONSUMERS_PER_PEER = 4;
+/**
+ * Consumers a venue usually holds in a large meeting (its main picture, a few voices, two recently
+ * shown pictures kept paused): reserved on its worker when it is placed.
+ */
+export const EXPECTED_CONSUMERS_PER_PEER = 5;
 
 interface ConsumerControl {
   /** The client has its consumer and asked for media. */

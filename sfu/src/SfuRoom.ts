@@ -225,6 +225,12 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     return this.#peers.get(peerId)?.consumerOf(producerId)?.id;
   }
 
+  /** peerId's consumers, as [consumerId, producerId] pairs (a snapshot). */
+  consumersOf(peerId: string): [consumerId: string, producerId: string][] {
+    const peer = this.#peers.get(peerId);
+    return peer ? [...peer.consumers.values()].map((c) => [c.id, c.producerId]) : [];
+  }
+
   /** The client is ready for this consumer (it created its side). */
   async resumeConsumer(peerId: string, consumerId: string): Promise<void> {
     const peer = this.#peer(peerId);
@@ -255,26 +261,28 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
   }
 
   /**
-   * How much of a producer anybody receives (for dynacast: the publisher stops encoding the rest):
-   * the highest simulcast layer a wanted consumer or a tap asks for, or null when nothing does.
+   * How much of each producer anybody receives (for dynacast: the publisher stops encoding the
+   * rest): the highest simulcast layer a wanted consumer or a tap asks for. A producer nobody
+   * receives is absent. One pass over the room's consumers.
    */
-  producerDemand(producerId: string): number | null {
-    let layer: number | null = null;
-    const raise = (l: number | null) => {
-      if (l !== null && (layer === null || l > layer)) layer = l;
+  producerDemands(): Map<string, number> {
+    const demands = new Map<string, number>();
+    const raise = (producerId: string, layer: number) => {
+      if (layer > (demands.get(producerId) ?? -1)) demands.set(producerId, layer);
     };
-    for (const peer of this.#peers.values()) raise(peer.wantedLayer(producerId));
-    for (const tap of this.#taps) if (tap.producerId === producerId) raise(tap.spatialLayer);
-    return layer;
+    for (const peer of this.#peers.values()) {
+      for (const consumer of peer.consumers.values()) {
+        const layer = peer.wantedLayer(consumer.producerId);
+        if (layer !== null) raise(consumer.producerId, layer);
+      }
+    }
+    for (const tap of this.#taps) raise(tap.producerId, tap.spatialLayer);
+    return demands;
   }
 
   /** Whether a producer is paused server-side (muted, camera off); unknown producers count as paused. */
-  producerPaused(producerId: string): boolean {
-    for (const peer of this.#peers.values()) {
-      const producer = peer.producers.get(producerId);
-      if (producer) return producer.paused;
-    }
-    return true;
+  producerPaused(peerId: string, producerId: string): boolean {
+    return this.#peers.get(peerId)?.producers.get(producerId)?.paused ?? true;
   }
 
   closeProducer(peerId: string, producerId: string): void {

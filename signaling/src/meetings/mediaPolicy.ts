@@ -38,6 +38,8 @@ export async function applyMediaPolicy(ctx: PolicyContext): Promise<void> {
   const { media, state, chairVenueId } = ctx;
   const byVenue = new Map(ctx.participants.map((p) => [p.venue.id, p]));
   const presence = { chairVenueId, present: ctx.invitedOrder.filter((v) => byVenue.has(v)) };
+  const sourceOf = new Map<string, string>();
+  for (const p of ctx.participants) for (const [source, producerId] of p.producers) sourceOf.set(producerId, source);
   const audible = ctx.participants.filter((p) => p.producers.has('microphone') && !p.selfMuted && isAudible(state, p.venue.id, chairVenueId));
 
   const micTasks = ctx.participants.map(async (p) => {
@@ -46,37 +48,44 @@ export async function applyMediaPolicy(ctx: PolicyContext): Promise<void> {
     await media.setProducerPaused(p.id, mic, p.selfMuted || !isAudible(state, p.venue.id, chairVenueId));
   });
 
-  const viewerTasks = ctx.participants
+  // First what venues must now receive (the latency a chair command is judged by), for every
+  // venue; only then pausing and closing what they no longer need.
+  const plans = ctx.participants
     .filter((viewer) => viewer.mediaReady)
-    .map(async (viewer) => {
+    .map((viewer) => {
       const screen = screenFor(state, viewer.venue.id, presence);
       const wants = new Map<string, Want>();
       for (const want of videoWants(screen, viewer, byVenue)) wants.set(want.producerId, want);
       for (const want of audioWants(audible, viewer, screen, chairVenueId)) wants.set(want.producerId, want);
-      const now = Date.now();
-      for (const want of wants.values()) {
-        viewer.lastWanted.set(want.producerId, now);
-        const consumerId = media.consumerOf(viewer.id, want.producerId);
-        if (consumerId) await media.setConsumerWanted(viewer.id, consumerId, true, want.spatialLayer);
-        else await ctx.consume(viewer, want.owner, want.producerId, { wanted: true, spatialLayer: want.spatialLayer });
-      }
+      return { viewer, wants };
+    });
+  const deliver = plans.map(async ({ viewer, wants }) => {
+    const now = Date.now();
+    for (const want of wants.values()) {
+      viewer.lastWanted.set(want.producerId, now);
+      const consumerId = media.consumerOf(viewer.id, want.producerId);
+      if (consumerId) await media.setConsumerWanted(viewer.id, consumerId, true, want.spatialLayer);
+      else await ctx.consume(viewer, want.owner, want.producerId, { wanted: true, spatialLayer: want.spatialLayer });
+    }
+  });
+  await Promise.all([...micTasks, ...deliver]);
+
+  await Promise.all(
+    plans.map(async ({ viewer, wants }) => {
+      // What the venue receives and no longer needs (its own consumers: not every venue's producers).
       const unwantedVideo: { consumerId: string; at: number }[] = [];
-      for (const owner of ctx.participants) {
-        for (const [source, producerId] of owner.producers) {
-          const consumerId = wants.has(producerId) ? undefined : media.consumerOf(viewer.id, producerId);
-          if (!consumerId) continue;
-          if (source === 'camera') unwantedVideo.push({ consumerId, at: viewer.lastWanted.get(producerId) ?? 0 });
-          else ctx.closeConsumer(viewer, consumerId);
-        }
+      for (const [consumerId, producerId] of media.consumersOf(viewer.id)) {
+        if (wants.has(producerId)) continue;
+        if (sourceOf.get(producerId) === 'camera') unwantedVideo.push({ consumerId, at: viewer.lastWanted.get(producerId) ?? 0 });
+        else ctx.closeConsumer(viewer, consumerId);
       }
       unwantedVideo.sort((a, b) => b.at - a.at);
       for (const [i, { consumerId }] of unwantedVideo.entries()) {
         if (i < KEEP_RECENT_VIDEO) await media.setConsumerWanted(viewer.id, consumerId, false);
         else ctx.closeConsumer(viewer, consumerId);
       }
-    });
-
-  await Promise.all([...micTasks, ...viewerTasks]);
+    }),
+  );
 }
 
 /** Cameras of the venues on the viewer's screen, each at the largest layer any of its panes needs. */

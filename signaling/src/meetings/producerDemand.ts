@@ -17,9 +17,10 @@ import type { Participant } from './Participant.ts';
  */
 export function sendProducerDemand(media: SfuRoom, participants: Iterable<Participant>): void {
   if (media.closed) return;
+  const demands = media.producerDemands();
   for (const p of participants) {
     for (const [source, producerId] of p.producers) {
-      const demand = source === 'camera' ? Math.max(0, media.producerDemand(producerId) ?? 0) : media.producerPaused(producerId) ? null : 0;
+      const demand = source === 'camera' ? (demands.get(producerId) ?? 0) : media.producerPaused(p.id, producerId) ? null : 0;
       if (p.demandSent.has(producerId) && p.demandSent.get(producerId) === demand) continue;
       p.demandSent.set(producerId, demand);
       p.notify('producer.demand', { producerId, spatialLayer: demand });
