@@ -1,10 +1,10 @@
 import type { types } from 'mediasoup';
-import { types as mediasoupTypes } from 'mediasoup';
 import { EnhancedEventEmitter } from './lib/EnhancedEventEmitter.ts';
 import { getLogger, type Logger } from './lib/logger.ts';
 import { SfuPeer } from './SfuPeer.ts';
 import type { WorkerPool } from './WorkerPool.ts';
 import { SfuError } from './SfuError.ts';
+import { rejectingBadParameters, type ConsumerOptions, type ProducerInfo, type TransportOptions } from './sfuTypes.ts';
 import { PlainTap } from './PlainTap.ts';
 import { RouterShards, type Shard } from './RouterShards.ts';
 import { collectPeerStats, collectUplink, type PeerNetworkStats, type ProducerUplink } from './peerStats.ts';
@@ -17,29 +17,6 @@ export type SfuRoomEvents = {
   activeSpeaker: [peerId: string];
   '@close': [reason: RoomCloseReason];
 };
-
-export interface TransportOptions {
-  id: string;
-  iceParameters: types.IceParameters;
-  iceCandidates: types.IceCandidate[];
-  dtlsParameters: types.DtlsParameters;
-}
-
-export interface ConsumerOptions {
-  id: string;
-  producerId: string;
-  kind: types.MediaKind;
-  rtpParameters: types.RtpParameters;
-  producerPaused: boolean;
-}
-
-export interface ProducerInfo {
-  producerId: string;
-  peerId: string;
-  kind: types.MediaKind;
-  paused: boolean;
-  source: string;
-}
 
 /**
  * One meeting's media: its routers (one per worker it spans) and the peers' transports, producers
@@ -399,17 +376,5 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     const producer = this.#peer(peerId).producers.get(producerId);
     if (!producer) throw new SfuError('not_found', 'no such producer');
     return producer;
-  }
-}
-
-/** mediasoup rejects malformed or unsupported client parameters; report those as the client's fault. */
-async function rejectingBadParameters<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof TypeError || error instanceof mediasoupTypes.UnsupportedError) {
-      throw new SfuError('bad_parameters', error.message);
-    }
-    throw error;
   }
 }

@@ -1,5 +1,6 @@
 export { Sfu, type SfuStats } from './Sfu.ts';
-export { SfuRoom, type ConsumerOptions, type ProducerInfo, type TransportOptions, type RoomCloseReason } from './SfuRoom.ts';
+export { SfuRoom, type RoomCloseReason } from './SfuRoom.ts';
+export type { ConsumerOptions, ProducerInfo, TransportOptions } from './sfuTypes.ts';
 export { SfuError } from './SfuError.ts';
 export { readSfuConfig, sfuConfigSchema, type SfuConfig } from './config.ts';
 export { configureLogging, getLogger, type Logger } from './lib/logger.ts';
