@@ -172,7 +172,7 @@ try {
       `[fullnet] ${describe(watch).padEnd(28)} applied at all ${invited.length}: ${sample.all_ms ?? 'NO'} ms` +
         ` (ack ${sample.ack_ms}, state to all ${sample.state_all_ms}` +
         (sample.new_consumers ? `, ${sample.new_consumers} new consumers offered by ${sample.consumer_offered_all_ms}` : '') +
-        ` ms; venue p50 ${sample.venue_p50_ms} ms)` +
+        ` ms; venue p50 ${sample.venue_p50_ms} ms; last ${sample.slowest.join(', ')})` +
         (sample.failed.length ? ` FAILED at ${sample.failed.length}: ${sample.failed.slice(0, 3).join('; ')}` : ''),
     );
     return sample;
@@ -350,6 +350,8 @@ interface CommandSample {
   venue_p50_ms: number;
   ack_ms: number;
   failed: string[];
+  /** The three venues that applied it last: venue, then ms to state / consumer offered / applied. */
+  slowest: string[];
 }
 
 function summarise(watch: Watch, results: WatchResult[], at: number, ackAt: number): CommandSample {
@@ -367,6 +369,11 @@ function summarise(watch: Watch, results: WatchResult[], at: number, ackAt: numb
     venue_p50_ms: round(percentile(applied, 50), 1),
     ack_ms: round(ackAt - at, 1),
     failed,
+    slowest: results
+      .filter((r) => r.appliedAt !== null)
+      .sort((a, b) => b.appliedAt! - a.appliedAt!)
+      .slice(0, 3)
+      .map((r) => `${r.venueId} ${[r.stateAt, r.consumerAt, r.appliedAt].map((t) => (t === null ? '-' : round(t - at, 0))).join('/')}`),
   };
 }
 

@@ -131,8 +131,10 @@ describe('chair control of a county meeting in real Chromium', () => {
     await chair().getByTestId('chair-select-d015').uncheck();
     await chair().getByTestId('chair-polling-interval').fill('2');
     await click('chair-polling-start');
-    const seen: string[] = [];
-    const end = Date.now() + 7_500;
+    // Sample from the first polled picture on: until the new state arrives d015 still shows the gallery.
+    await expect.poll(() => screenVenues(page('d015')), { timeout: 5_000 }).toEqual(['tw01']);
+    const seen: string[] = ['tw01'];
+    const end = Date.now() + 7_000;
     while (Date.now() < end) {
       const [shown] = await screenVenues(page('d015'));
       if (shown && shown !== seen.at(-1)) seen.push(shown);

@@ -11,7 +11,7 @@ import {
 import type { ControlStore } from '../store/ControlStore.ts';
 import type { AuditEntry } from '../audit/AuditLog.ts';
 import { applyMediaPolicy } from './mediaPolicy.ts';
-import { sendProducerDemand } from './producerDemand.ts';
+import { raiseProducerDemand, sendProducerDemand } from './producerDemand.ts';
 import { collectVenueStatuses } from './statusBoard.ts';
 import { MeetingControl } from './MeetingControl.ts';
 import type { Notify, Participant } from './Participant.ts';
@@ -283,6 +283,7 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
               this.#media.closeConsumer(viewer.id, consumerId);
               viewer.notify('consumer.closed', { consumerId });
             },
+            planned: (layers) => raiseProducerDemand(this.#participants.values(), layers),
           });
           sendProducerDemand(this.#media, this.#participants.values());
         } catch (err) {

@@ -18,6 +18,11 @@ export interface PolicyContext {
   consume: (viewer: Participant, owner: Participant, producerId: string, options: { wanted: boolean; spatialLayer?: number }) => Promise<void>;
   /** Closes a consumer and tells the viewer's client. */
   closeConsumer: (viewer: Participant, consumerId: string) => void;
+  /**
+   * The highest simulcast layer now wanted of each camera, before any consumer is created: the
+   * publisher can start a layer while the consumers are being made (dynacast raises early).
+   */
+  planned?: (layers: Map<string, number>) => void;
 }
 
 interface Want {
@@ -59,6 +64,13 @@ export async function applyMediaPolicy(ctx: PolicyContext): Promise<void> {
       for (const want of audioWants(audible, viewer, screen, chairVenueId)) wants.set(want.producerId, want);
       return { viewer, wants };
     });
+  const layers = new Map<string, number>();
+  for (const { wants } of plans) {
+    for (const want of wants.values()) {
+      if (want.spatialLayer !== undefined && want.spatialLayer > (layers.get(want.producerId) ?? -1)) layers.set(want.producerId, want.spatialLayer);
+    }
+  }
+  ctx.planned?.(layers);
   const deliver = plans.map(async ({ viewer, wants }) => {
     const now = Date.now();
     for (const want of wants.values()) {

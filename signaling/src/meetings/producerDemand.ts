@@ -27,3 +27,19 @@ export function sendProducerDemand(media: SfuRoom, participants: Iterable<Partic
     }
   }
 }
+
+/**
+ * Raises, never lowers, what venues were told of their cameras to the layers the media policy has
+ * just planned, before it creates the consumers: the publisher starts the layer meanwhile. A venue
+ * never told anything still sends every layer. Lowering waits for sendProducerDemand.
+ */
+export function raiseProducerDemand(participants: Iterable<Participant>, planned: Map<string, number>): void {
+  for (const p of participants) {
+    const camera = p.producers.get('camera');
+    const layer = camera === undefined ? undefined : planned.get(camera);
+    if (camera === undefined || layer === undefined || !p.demandSent.has(camera)) continue;
+    if (layer <= (p.demandSent.get(camera) ?? 0)) continue;
+    p.demandSent.set(camera, layer);
+    p.notify('producer.demand', { producerId: camera, spatialLayer: layer });
+  }
+}
