@@ -13,7 +13,7 @@ function isAlive(pid: number): boolean {
 
 const options = (numWorkers: number): WorkerPoolOptions => ({
   numWorkers,
-  rtcPortBase: 20000 + Math.floor(Math.random() * 20000),
+  rtcPortBase: 10000 + Math.floor(Math.random() * 18000), // below the ephemeral ports (see test/helpers/stack.ts)
   rtcListenIp: '127.0.0.1',
   announcedAddress: '127.0.0.1',
   workerLogLevel: 'error',

@@ -14,8 +14,11 @@ export const sfuConfigSchema = z.object({
     .min(1, 'MEDIASOUP_WORKER_BIN must name the mediasoup-worker binary (npm start builds it)')
     .refine((p) => existsSync(p), { message: 'MEDIASOUP_WORKER_BIN does not exist' }),
   numWorkers: intFromEnv(Math.max(1, os.availableParallelism())),
-  /** Worker i's WebRtcServer listens on UDP and TCP port rtcPortBase + i. */
-  rtcPortBase: intFromEnv(40000),
+  /**
+   * Worker i's WebRtcServer listens on UDP and TCP port rtcPortBase + i. Below Linux's ephemeral
+   * range (32768–60999): a fixed listening port there can be taken by any outgoing connection.
+   */
+  rtcPortBase: intFromEnv(20000),
   rtcListenIp: z.string().default('0.0.0.0'),
   /** Address browsers are told to send media to (the county intranet address). */
   announcedAddress: z.string().min(1).optional(),

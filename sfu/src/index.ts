@@ -6,5 +6,6 @@ export { readSfuConfig, sfuConfigSchema, type SfuConfig } from './config.ts';
 export { configureLogging, getLogger, type Logger } from './lib/logger.ts';
 export { EnhancedEventEmitter } from './lib/EnhancedEventEmitter.ts';
 export { KeyedQueue } from './lib/KeyedQueue.ts';
+export { CoalescedRun } from './lib/CoalescedRun.ts';
 export { PlainTap } from './PlainTap.ts';
 export { OwnedTimers } from './lib/OwnedTimers.ts';

@@ -1,4 +1,4 @@
-import { EnhancedEventEmitter, getLogger, type Logger, type PlainTap, type RoomCloseReason, type Sfu, type SfuRoom } from '../../../sfu/src/index.ts';
+import { CoalescedRun, EnhancedEventEmitter, getLogger, type Logger, type PlainTap, type RoomCloseReason, type Sfu, type SfuRoom } from '../../../sfu/src/index.ts';
 import { badRequest, forbidden, meetingLocked, mutedByChair, notFound } from '../errors.ts';
 import {
   mediaSourceSchema,
@@ -45,8 +45,8 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
   readonly #logger: Logger;
   #media: SfuRoom;
   #recovering: Promise<void> | undefined;
-  #policyRun: Promise<void> | undefined;
-  #policyDirty = false;
+  /** The media policy: calls during a run are coalesced into one more run. */
+  readonly #policy = new CoalescedRun(() => this.#runPolicy());
   #statsTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -261,39 +261,30 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     this.safeEmit('programmeChanged');
   }
 
-  /** Runs the media policy; calls during a run are coalesced into one more run. */
-  async #applyPolicy(): Promise<void> {
-    if (this.#policyRun) {
-      this.#policyDirty = true;
-      return this.#policyRun;
+  #applyPolicy(): Promise<void> {
+    return this.#policy.run();
+  }
+
+  async #runPolicy(): Promise<void> {
+    if (this.#closed || this.#recovering || this.#media.closed) return;
+    try {
+      await applyMediaPolicy({
+        media: this.#media,
+        participants: this.participants,
+        state: this.control.state,
+        chairVenueId: this.meeting.chairVenueId,
+        invitedOrder: this.meeting.invitedVenueIds,
+        consume: (viewer, owner, producerId, options) => this.#consume(viewer, owner, producerId, options),
+        closeConsumer: (viewer, consumerId) => {
+          this.#media.closeConsumer(viewer.id, consumerId);
+          viewer.notify('consumer.closed', { consumerId });
+        },
+        planned: (layers) => raiseProducerDemand(this.#participants.values(), layers),
+      });
+      sendProducerDemand(this.#media, this.#participants.values());
+    } catch (err) {
+      if (!this.#media.closed) this.#logger.warn({ err }, 'applying the media policy failed');
     }
-    this.#policyRun = (async () => {
-      do {
-        this.#policyDirty = false;
-        if (this.#closed || this.#recovering || this.#media.closed) break;
-        try {
-          await applyMediaPolicy({
-            media: this.#media,
-            participants: this.participants,
-            state: this.control.state,
-            chairVenueId: this.meeting.chairVenueId,
-            invitedOrder: this.meeting.invitedVenueIds,
-            consume: (viewer, owner, producerId, options) => this.#consume(viewer, owner, producerId, options),
-            closeConsumer: (viewer, consumerId) => {
-              this.#media.closeConsumer(viewer.id, consumerId);
-              viewer.notify('consumer.closed', { consumerId });
-            },
-            planned: (layers) => raiseProducerDemand(this.#participants.values(), layers),
-          });
-          sendProducerDemand(this.#media, this.#participants.values());
-        } catch (err) {
-          if (!this.#media.closed) this.#logger.warn({ err }, 'applying the media policy failed');
-        }
-      } while (this.#policyDirty);
-    })().finally(() => {
-      this.#policyRun = undefined;
-    });
-    return this.#policyRun;
   }
 
   async #consume(viewer: Participant, owner: Participant, producerId: string, options: { wanted: boolean; spatialLayer?: number }): Promise<void> {
