@@ -33,7 +33,9 @@ export async function startStack(
   configureLogging({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn' });
   const dataDir = overrides.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'yilian-test-')));
   const base = readConfig({ ...process.env, SFU_LISTEN_IP: '127.0.0.1', SFU_ANNOUNCED_ADDRESS: '127.0.0.1' });
-  const rtcPortBase = 20000 + Math.floor(Math.random() * 20000);
+  // Below the kernel's ephemeral ports (32768–60999), which clients' outgoing sockets take at
+  // random: a worker's fixed WebRtcServer port there can already be in use. Up to base + 2999.
+  const rtcPortBase = 10000 + Math.floor(Math.random() * 18000);
   const config: SignalingConfig = {
     ...base,
     httpHost: '127.0.0.1',
