@@ -110,6 +110,11 @@ export class SmsOutbox {
     this.#logger = getLogger('SmsOutbox', { prefix: this.#prefix });
   }
 
+  /** Calls `listener` each time the Redis connection is ready again after it dropped. */
+  onReconnect(listener: () => void): void {
+    this.#redis.on('ready', listener);
+  }
+
   /** Connected: a write issued now goes out at once (nothing is held in an offline queue). */
   get ready(): boolean {
     const stream = this.#redis.stream as { writable?: boolean; writableEnded?: boolean } | undefined;
@@ -233,14 +238,17 @@ export class SmsOutbox {
    * `queued` are returned to be sent; `sending` ones become `unknown` (see README.md); the rest
    * are acknowledged.
    */
-  async recover(): Promise<{ queued: QueuedMessage[]; unknown: number }> {
+  async recover(inHand: ReadonlySet<string> = new Set()): Promise<{ queued: QueuedMessage[]; unknown: number }> {
     const queued: QueuedMessage[] = [];
     let unknown = 0;
     let from = '0';
     for (;;) {
-      const batch = await this.#read(from, 500);
-      if (batch.length === 0) break;
-      from = batch[batch.length - 1]!.entryId;
+      const read = await this.#read(from, 500);
+      if (read.length === 0) break;
+      from = read[read.length - 1]!.entryId;
+      // Messages this process still handles are not stranded (see SmsService#rescue).
+      const batch = read.filter((m) => !inHand.has(m.messageId));
+      if (batch.length === 0) continue;
       const pipeline = this.#redis.pipeline() as WithScripts<ChainableCommander>;
       const deadline = this.#deadline();
       for (const m of batch) pipeline.smsRecover(this.#prefix, Date.now(), m.messageId, m.entryId, deadline);

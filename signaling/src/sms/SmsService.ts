@@ -48,6 +48,11 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
   readonly #texts = new Map<string, string>();
   readonly #encoded = new Map<string, EncodedSms>();
   readonly #attempts = new Map<string, number>();
+  /** Messages this process holds (ready, being sent or recorded, waiting to retry), by id. */
+  readonly #inHand = new Set<string>();
+  readonly #retrying = new Set<string>();
+  /** Redis came back: outbox entries read before it dropped may have no one handling them. */
+  #rescueDue = false;
   readonly #timers = new OwnedTimers();
   readonly #wakers = new Set<() => void>();
   readonly #poll: NodeJS.Timeout;
@@ -88,6 +93,10 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
     this.#link.on('up', () => this.safeEmit('linkUp'));
     this.#link.on('down', (reason) => this.safeEmit('linkDown', reason));
     this.#recovered = this.#recover();
+    this.#outbox.onReconnect(() => {
+      this.#rescueDue = true;
+      void this.#fill();
+    });
     this.#poll = setInterval(() => this.#onPoll(), 1000);
   }
 
@@ -177,8 +186,17 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
 
   async #recover(): Promise<void> {
     const { queued } = await this.#outbox.recover();
-    this.#ready.push(...queued);
+    this.#hold(queued);
     void this.#fill();
+  }
+
+  /** Takes messages in hand to be sent (each once, however it was read). */
+  #hold(messages: QueuedMessage[]): void {
+    for (const m of messages) {
+      if (this.#inHand.has(m.messageId)) continue;
+      this.#inHand.add(m.messageId);
+      this.#ready.push(m);
+    }
   }
 
   #onPoll(): void {
@@ -207,11 +225,20 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
       await this.#recovered;
       while (!this.#closed) {
         this.#fillAgain = false;
+        if (this.#rescueDue) {
+          // An XREADGROUP that Redis ran but whose reply was lost in the drop left its entries
+          // pending with nobody sending them: take back what is still queued (no read is in
+          // flight here, so everything read so far is in hand).
+          const { queued } = await this.#outbox.recover(this.#inHand);
+          this.#rescueDue = false;
+          if (queued.length > 0) this.#logger.warn({ queued: queued.length }, 'took back outbox entries stranded by a Redis reconnect');
+          this.#hold(queued);
+        }
         while (this.#hasRoom() && this.#ready.length > 0) void this.#send(this.#ready.shift()!);
         if (!this.#hasRoom()) break;
         const batch = await this.#outbox.readNew(this.#maxActive * 2);
         if (batch.length === 0 && !this.#fillAgain) break;
-        this.#ready.push(...batch);
+        this.#hold(batch);
       }
     } catch (error) {
       if (!this.#aborted) this.#logger.warn({ err: error instanceof Error ? error.message : error }, 'reading the SMS outbox failed; retrying');
@@ -266,6 +293,7 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
       if (!this.#aborted) this.#logger.error({ err: error, messageId: m.messageId }, 'recording an SMS failed');
     } finally {
       this.#recording--;
+      if (!this.#retrying.has(m.messageId)) this.#inHand.delete(m.messageId);
       if (this.#active === 0 && this.#recording === 0) this.#onIdle?.();
       if (!this.#closed) void this.#fill();
     }
@@ -297,7 +325,9 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
     if (this.#closed) return;
     const attempts = (this.#attempts.get(m.messageId) ?? 0) + 1;
     this.#attempts.set(m.messageId, attempts);
+    this.#retrying.add(m.messageId);
     this.#timers.after(Math.min(30_000, 250 * 2 ** Math.min(attempts, 7)), () => {
+      this.#retrying.delete(m.messageId);
       this.#ready.unshift(m);
       void this.#fill();
     });
