@@ -83,7 +83,7 @@ export class SyntheticVenue {
   readonly #producerIds = new Map<'camera' | 'microphone', string>();
   readonly #demand = new Map<string, number | null>();
   /** Layers being sent: a layer switched back on starts at its keyframe, as a browser's encoder does. */
-  #layerOn: boolean[] = [];
+  readonly #layerOn: boolean[];
   #nextAudioAt = 0;
   #nextVideoAt = 0;
   #sending = false;

@@ -234,9 +234,9 @@ export class SmsOutbox {
   // ---- the send queue ---------------------------------------------------------------------------
 
   /**
-   * After a restart: the stream entries this consumer read but never acknowledged. Messages still
-   * `queued` are returned to be sent; `sending` ones become `unknown` (see README.md); the rest
-   * are acknowledged.
+   * The stream entries this consumer read but never acknowledged (after a restart), except those
+   * the service still holds (`inHand`). Messages still `queued` are returned to be sent; `sending`
+   * ones become `unknown` (see README.md); the rest are acknowledged.
    */
   async recover(inHand: ReadonlySet<string> = new Set()): Promise<{ queued: QueuedMessage[]; unknown: number }> {
     const queued: QueuedMessage[] = [];
@@ -246,7 +246,7 @@ export class SmsOutbox {
       const read = await this.#read(from, 500);
       if (read.length === 0) break;
       from = read[read.length - 1]!.entryId;
-      // Messages this process still handles are not stranded (see SmsService#rescue).
+      // Messages the service still handles are not stranded.
       const batch = read.filter((m) => !inHand.has(m.messageId));
       if (batch.length === 0) continue;
       const pipeline = this.#redis.pipeline() as WithScripts<ChainableCommander>;
@@ -258,7 +258,7 @@ export class SmsOutbox {
         else if (r === 'unknown') unknown++;
       });
     }
-    if (queued.length > 0 || unknown > 0) this.#logger.info({ queued: queued.length, unknown }, 'outbox recovered after a restart');
+    if (queued.length > 0 || unknown > 0) this.#logger.info({ queued: queued.length, unknown }, 'took back outbox entries nobody was handling');
     return { queued, unknown };
   }
 

@@ -185,9 +185,14 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
   }
 
   async #recover(): Promise<void> {
-    const { queued } = await this.#outbox.recover();
-    this.#hold(queued);
+    await this.#takeBackPending();
     void this.#fill();
+  }
+
+  /** Pending outbox entries nobody here handles (after a restart, or an XREADGROUP reply lost in a Redis drop). */
+  async #takeBackPending(): Promise<void> {
+    const { queued } = await this.#outbox.recover(this.#inHand);
+    this.#hold(queued);
   }
 
   /** Takes messages in hand to be sent (each once, however it was read). */
@@ -226,13 +231,8 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
       while (!this.#closed) {
         this.#fillAgain = false;
         if (this.#rescueDue) {
-          // An XREADGROUP that Redis ran but whose reply was lost in the drop left its entries
-          // pending with nobody sending them: take back what is still queued (no read is in
-          // flight here, so everything read so far is in hand).
-          const { queued } = await this.#outbox.recover(this.#inHand);
+          await this.#takeBackPending(); // no outbox read is in flight here: all read so far is in hand
           this.#rescueDue = false;
-          if (queued.length > 0) this.#logger.warn({ queued: queued.length }, 'took back outbox entries stranded by a Redis reconnect');
-          this.#hold(queued);
         }
         while (this.#hasRoom() && this.#ready.length > 0) void this.#send(this.#ready.shift()!);
         if (!this.#hasRoom()) break;
