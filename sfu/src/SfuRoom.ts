@@ -6,6 +6,7 @@ import type { WorkerPool } from './WorkerPool.ts';
 import { SfuError } from './SfuError.ts';
 import { rejectingBadParameters, type ConsumerOptions, type ProducerInfo, type TransportOptions } from './sfuTypes.ts';
 import { PlainTap } from './PlainTap.ts';
+import { ProgrammeRelay } from './ProgrammeRelay.ts';
 import { RouterShards, type Shard } from './RouterShards.ts';
 import { collectPeerStats, collectUplink, type PeerNetworkStats, type ProducerUplink } from './peerStats.ts';
 
@@ -29,6 +30,7 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
   readonly #peers = new Map<string, SfuPeer>();
   readonly #producerShard = new Map<string, Shard>();
   readonly #taps = new Set<PlainTap>();
+  #programme: Promise<ProgrammeRelay> | undefined;
   readonly #speakerObserver: types.ActiveSpeakerObserver;
   readonly #initialOutgoingBitrate: number;
   readonly #logger: Logger;
@@ -254,7 +256,43 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
       }
     }
     for (const tap of this.#taps) raise(tap.producerId, tap.spatialLayer);
+    // What the venues receive of the programme is asked of the camera it relays.
+    const relay = this.#programmeNow;
+    const programmeDemand = relay ? demands.get(relay.producer.id) : undefined;
+    if (relay?.source && programmeDemand !== undefined) raise(relay.source, programmeDemand);
     return demands;
+  }
+
+  /** The id of the meeting's programme producer (the relay is made on first use). */
+  async programmeProducerId(): Promise<string> {
+    return (await this.#relay()).producer.id;
+  }
+
+  /**
+   * Switches the programme to a peer's camera (null: nothing). The camera is piped to the relay's
+   * router; its own SSRCs (from mediasoup's stats) become the programme's contributing sources.
+   */
+  async setProgrammeSource(source: { peerId: string; producerId: string } | null): Promise<void> {
+    const relay = await this.#relay();
+    if (!source) return relay.setSource(null);
+    if (relay.source === source.producerId) return;
+    const producer = this.#producer(source.peerId, source.producerId);
+    const from = this.#producerShard.get(producer.id)!;
+    const [ssrcs] = await Promise.all([sourceSsrcs(producer), this.#shards.ensureOn(producer.id, from, this.#shards.primary)]);
+    await relay.setSource(producer.id, ssrcs);
+  }
+
+  #programmeNow: ProgrammeRelay | undefined;
+
+  #relay(): Promise<ProgrammeRelay> {
+    this.#assertOpen();
+    this.#programme ??= ProgrammeRelay.create({ router: this.#shards.primary.router, roomId: this.id }).then((relay) => {
+      this.#programmeNow = relay;
+      this.#producerShard.set(relay.producer.id, this.#shards.primary);
+      return relay;
+    });
+    this.#programme.catch(() => (this.#programme = undefined));
+    return this.#programme;
   }
 
   /** Whether a producer is paused server-side (muted, camera off); unknown producers count as paused. */
@@ -352,6 +390,7 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
     for (const tap of this.#taps) tap.close();
+    this.#programmeNow?.close();
     this.#shards.close();
   }
 
@@ -377,4 +416,16 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     if (!producer) throw new SfuError('not_found', 'no such producer');
     return producer;
   }
+}
+
+/** A camera's own SSRCs by simulcast layer, as its RTP arrives (layers not yet seen are left out). */
+async function sourceSsrcs(producer: types.Producer): Promise<number[]> {
+  const stats = await producer.getStats().catch(() => []);
+  const ssrcs: number[] = [];
+  for (const encoding of producer.rtpParameters.encodings ?? []) {
+    const seen = stats.find((s) => (encoding.rid ? s.rid === encoding.rid : s.ssrc === encoding.ssrc));
+    const ssrc = seen?.ssrc ?? encoding.ssrc;
+    if (ssrc) ssrcs.push(ssrc);
+  }
+  return ssrcs;
 }
