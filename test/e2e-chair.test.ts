@@ -2,18 +2,44 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, connectSocket, login, request, startStack, type Stack } from './helpers/stack.ts';
 import { readAuditRecords } from './helpers/audit.ts';
-import { joinThroughUi, launchVenue, loginThroughUi, tileMedia, waitForLiveMedia, waitForVideo, type VenueBrowser } from './helpers/browser.ts';
+import {
+  cameraSsrcs,
+  joinThroughUi,
+  launchVenue,
+  loginThroughUi,
+  programmeSource,
+  tileMedia,
+  waitForLiveMedia,
+  waitForVideo,
+  type VenueBrowser,
+} from './helpers/browser.ts';
 
 /** The venue ids shown in the main screen's panes of a page, in pane order. */
 async function screenVenues(page: Page): Promise<string[]> {
   return page.locator('[data-testid="screen"] > figure').evaluateAll((els) => els.map((el) => el.getAttribute('data-venue') ?? ''));
 }
 
-/** Waits until the page's main screen shows exactly these venues and every one of them decodes. */
+/**
+ * Waits until the page's main screen shows exactly these venues and every one of them decodes. A
+ * pane playing the programme must carry that venue's own camera (its SSRC as the stream's CSRC).
+ */
 async function expectScreen(page: Page, venues: string[], timeout = 10_000): Promise<void> {
   await expect.poll(() => screenVenues(page), { timeout }).toEqual(venues);
   for (const v of venues) await waitForVideo(page, v);
+  for (const v of venues) {
+    if (!(await isProgramme(page, v))) continue;
+    const own = await cameraSsrcs(sourcePages.get(v)!);
+    await expect.poll(() => programmeSource(page, v), { timeout: 5_000 }).toBeOneOf(own);
+  }
 }
+
+/** Whether a venue's pane plays the meeting's programme stream (switched server-side). */
+async function isProgramme(page: Page, venueId: string): Promise<boolean> {
+  return (await page.locator(`[data-testid="tile-${venueId}"][data-programme="true"]`).count()) === 1;
+}
+
+/** Each venue's page, for reading what its camera sends. */
+const sourcePages = new Map<string, Page>();
 
 /** Audio bytes received from a venue on a page, sampled every 100 ms; returns when they last rose. */
 async function audioStopsAt(page: Page, venueId: string, watchMs: number): Promise<number | null> {
@@ -57,6 +83,7 @@ describe('chair control of a county meeting in real Chromium', () => {
       b[v] = await launchVenue(stack.baseUrl, { lowRes: true });
       await loginThroughUi(page(v), stack.baseUrl, users[v]!);
       await joinThroughUi(page(v), meetingId);
+      sourcePages.set(v, page(v));
     }
     for (const v of venues) if (v !== 'hall') await waitForLiveMedia(chair(), v);
   }, 180_000);
@@ -92,7 +119,10 @@ describe('chair control of a county meeting in real Chromium', () => {
 
   it('roll call shows the called venue on every screen and only it and the chair are audible', async () => {
     await click('chair-rollcall-tw02');
-    for (const v of ['hall', 'tw01', 'tw03', 'd015']) await expectScreen(page(v), ['tw02']);
+    for (const v of ['hall', 'tw01', 'tw03', 'd015']) {
+      await expectScreen(page(v), ['tw02']);
+      expect(await isProgramme(page(v), 'tw02')).toBe(true);
+    }
     await expectScreen(page('tw02'), ['hall']);
     await expect.poll(() => audioFlowing(page('d015'), 'tw03'), { timeout: 3_000 }).toBe(false);
     expect(await audioFlowing(page('d015'), 'tw02')).toBe(true);
@@ -105,7 +135,10 @@ describe('chair control of a county meeting in real Chromium', () => {
 
   it('broadcast switches every venue main picture to the chosen venue', async () => {
     await click('chair-broadcast-d015');
-    for (const v of ['hall', 'tw01', 'tw02', 'tw03']) await expectScreen(page(v), ['d015']);
+    for (const v of ['hall', 'tw01', 'tw02', 'tw03']) {
+      await expectScreen(page(v), ['d015']);
+      expect(await isProgramme(page(v), 'd015')).toBe(true);
+    }
     await expectScreen(page('d015'), ['hall']);
   });
 

@@ -132,6 +132,41 @@ export async function tileMedia(page: Page, venueId: string): Promise<TileMedia>
 }
 
 /**
+ * Whose camera a programme pane plays: the contributing source (RFC 3550 CSRC) most recently seen
+ * on the pane's video receiver, which the SFU's programme relay sets to the source camera's SSRC.
+ */
+export async function programmeSource(page: Page, venueId: string): Promise<number | null> {
+  return page.evaluate((id) => {
+    const video = document.querySelector<HTMLVideoElement>(`[data-testid="tile-${id}"][data-programme="true"] video`);
+    const track = video?.srcObject instanceof MediaStream ? video.srcObject.getVideoTracks()[0] : undefined;
+    if (!track) return null;
+    const pcs = (window as unknown as { __testPeerConnections: RTCPeerConnection[] }).__testPeerConnections;
+    for (const pc of pcs) {
+      const receiver = pc.getReceivers().find((r) => r.track.id === track.id);
+      if (!receiver) continue;
+      const sources = receiver.getContributingSources().sort((a, b) => b.timestamp - a.timestamp);
+      return sources[0]?.source ?? null;
+    }
+    return null;
+  }, venueId);
+}
+
+/** The SSRCs a page's camera sends (each simulcast layer), from its outbound-rtp stats. */
+export async function cameraSsrcs(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __testPeerConnections: RTCPeerConnection[] }).__testPeerConnections;
+    const ssrcs: number[] = [];
+    for (const pc of pcs) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type === 'outbound-rtp' && s.kind === 'video') ssrcs.push(Number(s.ssrc));
+      });
+    }
+    return ssrcs;
+  });
+}
+
+/**
  * Waits until the page decodes a venue's video (frames rising, width > 0) and receives its audio
  * (bytes rising). Returns the time it took.
  */

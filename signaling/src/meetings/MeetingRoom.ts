@@ -2,6 +2,7 @@ import { CoalescedRun, EnhancedEventEmitter, getLogger, type Logger, type PlainT
 import { badRequest, forbidden, meetingLocked, mutedByChair, notFound } from '../errors.ts';
 import {
   mediaSourceSchema,
+  PROGRAMME_ID,
   type ChairCommand,
   type ControlState,
   type Meeting,
@@ -287,11 +288,15 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     }
   }
 
-  async #consume(viewer: Participant, owner: Participant, producerId: string, options: { wanted: boolean; spatialLayer?: number }): Promise<void> {
-    if (viewer.closed || owner.closed) return;
+  async #consume(viewer: Participant, owner: Participant | null, producerId: string, options: { wanted: boolean; spatialLayer?: number }): Promise<void> {
+    if (viewer.closed || owner?.closed) return;
     const consumer = await this.#media.consume(viewer.id, producerId, options);
     if (!consumer) {
       this.#logger.warn({ venueId: viewer.venue.id, producerId }, 'venue cannot receive a codec');
+      return;
+    }
+    if (!owner) {
+      viewer.notify('consumer.new', { consumer: { ...consumer, participantId: PROGRAMME_ID, venueId: PROGRAMME_ID, source: 'programme' } });
       return;
     }
     const source = [...owner.producers].find(([, id]) => id === producerId)?.[0] ?? 'camera';

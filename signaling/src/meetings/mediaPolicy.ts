@@ -1,5 +1,5 @@
 import type { SfuRoom } from '../../../sfu/src/index.ts';
-import { isAudible, paneLayer, screenFor, type ControlState, type Screen } from '../protocol/index.ts';
+import { isAudible, paneLayer, programmeVenue, screenFor, type ControlState, type Screen } from '../protocol/index.ts';
 import type { Participant } from './Participant.ts';
 
 /** At most this many venues' audio reaches one venue (an SFU forwards, it does not mix). */
@@ -14,8 +14,8 @@ export interface PolicyContext {
   chairVenueId: string;
   /** The meeting's invited venues in order (screens list venues in this order). */
   invitedOrder: string[];
-  /** Creates a consumer for `viewer` of `owner`'s producer and tells the viewer's client. */
-  consume: (viewer: Participant, owner: Participant, producerId: string, options: { wanted: boolean; spatialLayer?: number }) => Promise<void>;
+  /** Creates a consumer for `viewer` of `owner`'s producer (null: the programme) and tells the viewer's client. */
+  consume: (viewer: Participant, owner: Participant | null, producerId: string, options: { wanted: boolean; spatialLayer?: number }) => Promise<void>;
   /** Closes a consumer and tells the viewer's client. */
   closeConsumer: (viewer: Participant, consumerId: string) => void;
   /**
@@ -26,7 +26,8 @@ export interface PolicyContext {
 }
 
 interface Want {
-  owner: Participant;
+  /** null: the meeting's programme. */
+  owner: Participant | null;
   producerId: string;
   spatialLayer?: number;
 }
@@ -38,6 +39,11 @@ interface Want {
  * MAX_FORWARDED_AUDIO). Anything else is closed, except a venue's few most recently shown videos,
  * kept paused. A venue's microphone producer is paused while it is not audible (muted by the chair,
  * roll call of another venue) or muted by itself.
+ *
+ * A screen showing the programme (the broadcast, the roll-called venue, the chair of a large
+ * meeting) receives it as the programme's one stream, switched server-side: a broadcast switch
+ * creates no consumer. Such a venue also keeps the chair venue's camera on standby (consumed,
+ * paused), for when it is itself broadcast and its screen shows the chair.
  */
 export async function applyMediaPolicy(ctx: PolicyContext): Promise<void> {
   const { media, state, chairVenueId } = ctx;
@@ -46,6 +52,10 @@ export async function applyMediaPolicy(ctx: PolicyContext): Promise<void> {
   const sourceOf = new Map<string, string>();
   for (const p of ctx.participants) for (const [source, producerId] of p.producers) sourceOf.set(producerId, source);
   const audible = ctx.participants.filter((p) => p.producers.has('microphone') && !p.selfMuted && isAudible(state, p.venue.id, chairVenueId));
+  const screens = new Map(ctx.participants.map((viewer) => [viewer, screenFor(state, viewer.venue.id, presence)]));
+  const programme = await programmePlan(ctx, byVenue.get(programmeVenue(state, presence) ?? ''), [...screens.values()]);
+  if (programme) sourceOf.set(programme.producerId, 'programme');
+  const standby = byVenue.get(chairVenueId)?.producers.get('camera');
 
   const micTasks = ctx.participants.map(async (p) => {
     const mic = p.producers.get('microphone');
@@ -58,9 +68,10 @@ export async function applyMediaPolicy(ctx: PolicyContext): Promise<void> {
   const plans = ctx.participants
     .filter((viewer) => viewer.mediaReady)
     .map((viewer) => {
-      const screen = screenFor(state, viewer.venue.id, presence);
+      const screen = screens.get(viewer)!;
       const wants = new Map<string, Want>();
-      for (const want of videoWants(screen, viewer, byVenue)) wants.set(want.producerId, want);
+      if (screen.programme && programme) wants.set(programme.producerId, { owner: null, producerId: programme.producerId, spatialLayer: 2 });
+      else for (const want of videoWants(screen, viewer, byVenue)) wants.set(want.producerId, want);
       for (const want of audioWants(audible, viewer, screen, chairVenueId)) wants.set(want.producerId, want);
       return { viewer, wants };
     });
@@ -70,6 +81,9 @@ export async function applyMediaPolicy(ctx: PolicyContext): Promise<void> {
       if (want.spatialLayer !== undefined && want.spatialLayer > (layers.get(want.producerId) ?? -1)) layers.set(want.producerId, want.spatialLayer);
     }
   }
+  // The programme's source is asked for what the programme's viewers want.
+  const programmeLayer = programme ? layers.get(programme.producerId) : undefined;
+  if (programme?.source && programmeLayer !== undefined) layers.set(programme.source, Math.max(programmeLayer, layers.get(programme.source) ?? -1));
   ctx.planned?.(layers);
   const deliver = plans.map(async ({ viewer, wants }) => {
     const now = Date.now();
@@ -79,8 +93,12 @@ export async function applyMediaPolicy(ctx: PolicyContext): Promise<void> {
       if (consumerId) await media.setConsumerWanted(viewer.id, consumerId, true, want.spatialLayer);
       else await ctx.consume(viewer, want.owner, want.producerId, { wanted: true, spatialLayer: want.spatialLayer });
     }
+    const owner = byVenue.get(chairVenueId);
+    if (standby && owner && owner !== viewer && screens.get(viewer)!.programme && !wants.has(standby) && !media.consumerOf(viewer.id, standby)) {
+      await ctx.consume(viewer, owner, standby, { wanted: false, spatialLayer: 2 });
+    }
   });
-  await Promise.all([...micTasks, ...deliver]);
+  await Promise.all([...micTasks, ...deliver, programme?.switching]);
 
   await Promise.all(
     plans.map(async ({ viewer, wants }) => {
@@ -88,7 +106,8 @@ export async function applyMediaPolicy(ctx: PolicyContext): Promise<void> {
       const unwantedVideo: { consumerId: string; at: number }[] = [];
       for (const [consumerId, producerId] of media.consumersOf(viewer.id)) {
         if (wants.has(producerId)) continue;
-        if (sourceOf.get(producerId) === 'camera') unwantedVideo.push({ consumerId, at: viewer.lastWanted.get(producerId) ?? 0 });
+        if (producerId === standby) await media.setConsumerWanted(viewer.id, consumerId, false);
+        else if (['camera', 'programme'].includes(sourceOf.get(producerId)!)) unwantedVideo.push({ consumerId, at: viewer.lastWanted.get(producerId) ?? 0 });
         else ctx.closeConsumer(viewer, consumerId);
       }
       unwantedVideo.sort((a, b) => b.at - a.at);
@@ -98,6 +117,25 @@ export async function applyMediaPolicy(ctx: PolicyContext): Promise<void> {
       }
     }),
   );
+}
+
+/**
+ * The programme when some screen shows it: its producer, switched to the camera of the venue it
+ * shows (the switch itself happens at that camera's next keyframe); null when no screen shows one.
+ */
+async function programmePlan(
+  ctx: PolicyContext,
+  shown: Participant | undefined,
+  screens: Screen[],
+): Promise<{ producerId: string; source?: string; switching: Promise<void> } | null> {
+  const camera = shown?.producers.get('camera');
+  if (!shown || !camera || !screens.some((s) => s.programme)) {
+    await ctx.media.setProgrammeSource(null);
+    return null;
+  }
+  const producerId = await ctx.media.programmeProducerId();
+  // Awaited last: venues' consumers are delivered while the relay takes the new camera.
+  return { producerId, source: camera, switching: ctx.media.setProgrammeSource({ peerId: shown.id, producerId: camera }) };
 }
 
 /** Cameras of the venues on the viewer's screen, each at the largest layer any of its panes needs. */

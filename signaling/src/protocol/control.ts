@@ -99,6 +99,12 @@ export type ChairCommand = z.infer<typeof chairCommandSchema>;
 export interface Screen {
   kind: LayoutKind;
   panes: (string | null)[];
+  /**
+   * The single pane shows the meeting's programme: the picture most venues show full-size (the
+   * broadcast or roll-called venue, else in a large meeting the chair venue), which the server
+   * switches from venue to venue on one stream, as an MCU does.
+   */
+  programme?: boolean;
 }
 
 /** The venues currently shown by a polling position. */
@@ -148,11 +154,19 @@ export function screenFor(state: ControlState, viewer: string, presence: Presenc
   const single = state.rollCall ?? (state.layout ? null : state.broadcast);
   if (state.layout && !state.rollCall) return { kind: state.layout.kind, panes: padPanes(state.layout.kind, state.layout.panes) };
   if (single) {
-    if (single !== viewer) return { kind: '1', panes: [single] };
+    if (single !== viewer) return { kind: '1', panes: [single], programme: true };
     return { kind: '1', panes: [viewer === chair ? null : chair] };
   }
   if (viewer === chair || presence.present.length <= GALLERY_MAX_VENUES) return galleryScreen(viewer, presence);
-  return { kind: '1', panes: [chair] };
+  return { kind: '1', panes: [chair], programme: true };
+}
+
+/** The venue the meeting's programme shows now (null: no screen shows a programme). */
+export function programmeVenue(state: ControlState, presence: Presence): string | null {
+  if (state.layout && !state.rollCall) return null;
+  const single = state.rollCall ?? state.broadcast;
+  if (single) return single;
+  return presence.present.length > GALLERY_MAX_VENUES ? presence.chairVenueId : null;
 }
 
 /** Venues whose audio is forwarded: during roll call only the chair and the called venue; else the unmuted. */

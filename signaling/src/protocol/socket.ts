@@ -63,10 +63,14 @@ export interface ConsumerInfo {
   kind: types.MediaKind;
   rtpParameters: types.RtpParameters;
   producerPaused: boolean;
+  /** The venue whose media this is; for the programme, PROGRAMME_ID (its venue changes as it switches). */
   participantId: string;
   venueId: string;
-  source: MediaSource;
+  source: MediaSource | 'programme';
 }
+
+/** participantId and venueId of the meeting's programme consumer (see Screen.programme). */
+export const PROGRAMME_ID = 'programme';
 
 /** What each request answers with. */
 export interface ResponseData {

@@ -55,7 +55,7 @@ export function MeetingPage() {
       <VenueToolbar names={names} />
       <div className="meeting-body">
         <div className="stage">
-          <ScreenView screen={screen} venues={venues} names={names} />
+          <ScreenView screen={screen} venues={venues} names={names} programmeVideo={meeting.programmeVideo} />
           <VideoTile
             local
             testId="tile-local"

@@ -13,6 +13,8 @@ export function VideoTile(props: {
   /** Changes whenever the stream's tracks change, so the element is re-bound. */
   version: string;
   className?: string;
+  /** The tile plays the meeting's programme stream. */
+  programme?: boolean;
 }) {
   const { t } = useTranslation();
   const ref = useMediaStream<HTMLVideoElement>(props.stream, props.version);
@@ -21,6 +23,7 @@ export function VideoTile(props: {
       className={`tile${props.local ? ' tile-local' : ''}${props.className ? ` ${props.className}` : ''}`}
       data-testid={props.testId}
       data-venue={props.venueId ?? ''}
+      data-programme={props.programme ? 'true' : undefined}
     >
       <video ref={ref} autoPlay playsInline muted />
       {!props.hasVideo && <div className="tile-placeholder">{props.placeholder ?? t('meeting.noVideo')}</div>}

@@ -1,10 +1,11 @@
 import { createEntityAdapter, createSlice, type PayloadAction } from '@reduxjs/toolkit';
-import type {
-  ControlState,
-  MeetingKind,
-  ParticipantInfo,
-  ResponseData,
-  VenueStatus,
+import {
+  PROGRAMME_ID,
+  type ControlState,
+  type MeetingKind,
+  type ParticipantInfo,
+  type ResponseData,
+  type VenueStatus,
 } from '../../../../signaling/src/protocol/index.ts';
 import type { SessionStatus } from '../../services/MediaSession.ts';
 
@@ -36,6 +37,8 @@ export interface MeetingState {
   stats: Record<string, VenueStatus>;
   local: { audio: boolean; video: boolean; micMuted: boolean; cameraOff: boolean; handRaised: boolean };
   participants: ReturnType<typeof participantsAdapter.getInitialState>;
+  /** The server's programme stream (the broadcast picture, switched server-side) has video. */
+  programmeVideo: boolean;
   notice: MeetingNotice | null;
 }
 
@@ -53,6 +56,7 @@ const initialState: MeetingState = {
   stats: {},
   local: { audio: false, video: false, micMuted: false, cameraOff: false, handRaised: false },
   participants: participantsAdapter.getInitialState(),
+  programmeVideo: false,
   notice: null,
 };
 
@@ -95,7 +99,8 @@ export const meetingSlice = createSlice({
     },
     participantTracksChanged(state, action: PayloadAction<{ participantId: string; audio: boolean; video: boolean }>) {
       const { participantId, audio, video } = action.payload;
-      participantsAdapter.updateOne(state.participants, { id: participantId, changes: { audio, video } });
+      if (participantId === PROGRAMME_ID) state.programmeVideo = video;
+      else participantsAdapter.updateOne(state.participants, { id: participantId, changes: { audio, video } });
     },
     localMediaChanged(state, action: PayloadAction<{ audio: boolean; video: boolean }>) {
       state.local = { ...state.local, ...action.payload };
