@@ -115,8 +115,12 @@ try {
   // ---- Everyone joins at once. ----
   const joinedAt = new Map<string, number>();
   const readyAt = new Map<string, number>();
+  const cameraSsrcs = new Map<string, number[]>();
   for (const p of venueProcs) {
-    p.on('joined', (m) => joinedAt.set(m.venueId, m.at));
+    p.on('joined', (m) => {
+      joinedAt.set(m.venueId, m.at);
+      cameraSsrcs.set(m.venueId, m.cameraSsrcs);
+    });
     p.on('ready', (m) => readyAt.set(m.venueId, m.at));
   }
   let commandId = 0;
@@ -184,7 +188,7 @@ try {
   for (let i = 0; i < CYCLES; i++) {
     const target = pick(i);
     const floor = [target, others[(others.indexOf(target) + 1) % others.length]!, others[(others.indexOf(target) + 2) % others.length]!];
-    samples.broadcast.push(await measure({ kind: 'broadcast', venueId: target }, { type: 'broadcast', venueId: target }));
+    samples.broadcast.push(await measure({ kind: 'broadcast', venueId: target, cameraSsrcs: cameraSsrcs.get(target) ?? [] }, { type: 'broadcast', venueId: target }));
     samples.unmute.push(await measure({ kind: 'unmute', venueIds: floor }, { type: 'mute', venueIds: floor, muted: false }));
     await sleep(1000);
     samples.muteAll.push(await measure({ kind: 'muteAll', venueIds: floor }, { type: 'muteAll', muted: true }));

@@ -26,6 +26,8 @@ import {
 
 type Kind = 'audio' | 'video';
 const key = (venueId: string, kind: Kind) => `${venueId}:${kind}`;
+/** The meeting's programme stream (the picture switched server-side from venue to venue). */
+const PROGRAMME_KEY = 'programme:video';
 
 const VP8_PT = 96;
 const OPUS_PT = 111;
@@ -52,6 +54,8 @@ interface PendingWatch {
   arrive: Map<string, number | null>;
   /** Media keys that must stop arriving. */
   stop: string[];
+  /** For the programme: the CSRCs (the awaited camera's SSRCs) its packets must carry. */
+  programmeCsrcs?: Set<number>;
 }
 
 export interface SyntheticVenueOptions {
@@ -65,7 +69,7 @@ export interface SyntheticVenueOptions {
   verifyEvery: number;
   /** How many venues take part (invited venues may stay away); readiness waits for all of them. */
   expectedPresent: number;
-  onJoined: (at: number) => void;
+  onJoined: (at: number, cameraSsrcs: number[]) => void;
   onReady: (at: number) => void;
 }
 
@@ -171,7 +175,7 @@ export class SyntheticVenue {
   async join(): Promise<void> {
     const joined = ackData(await request(this.#socket, 'meeting.join', { meetingId: this.#o.meetingId }), joinResponseSchema, 'meeting.join');
     this.#joined = true;
-    this.#o.onJoined(this.#o.now());
+    this.#o.onJoined(this.#o.now(), this.#layers.map((l) => l.ssrc));
     this.#chairVenueId = joined.chairVenueId;
     this.#invited = joined.invited.map((v) => v.venueId);
     this.#present.add(this.venueId);
@@ -242,7 +246,12 @@ export class SyntheticVenue {
     const watch: PendingWatch = { spec, armedAt: at, stateAt: null, consumerAt: null, arrive: new Map(), stop: [] };
     const chair = this.#chairVenueId;
     if (spec.kind === 'broadcast') {
-      if (this.venueId !== chair) watch.arrive.set(key(this.venueId === spec.venueId ? chair : spec.venueId, 'video'), null);
+      // A large meeting's broadcast plays on the programme stream; the broadcast venue shows the chair's camera.
+      if (this.venueId === spec.venueId) watch.arrive.set(key(chair, 'video'), null);
+      else if (this.venueId !== chair) {
+        watch.arrive.set(PROGRAMME_KEY, null);
+        watch.programmeCsrcs = new Set(spec.cameraSsrcs);
+      }
     } else {
       const others = spec.venueIds.filter((v) => v !== this.venueId);
       if (spec.kind === 'unmute') for (const v of others) watch.arrive.set(key(v, 'audio'), null);
@@ -361,7 +370,7 @@ export class SyntheticVenue {
     const { consumer } = consumerNewSchema.parse(data);
     const c: RecvConsumer = {
       id: consumer.id,
-      key: key(consumer.venueId, consumer.kind),
+      key: consumer.source === 'programme' ? PROGRAMME_KEY : key(consumer.venueId, consumer.kind),
       ssrc: consumer.rtpParameters.encodings[0]!.ssrc,
       packets: 0,
       firstExt: -1,
@@ -403,8 +412,10 @@ export class SyntheticVenue {
     const control = this.#control;
     if (!control || !this.#chairVenueId) return expected;
     const presence = { chairVenueId: this.#chairVenueId, present: this.#invited.filter((v) => this.#present.has(v)) };
-    for (const v of screenFor(control, this.venueId, presence).panes) {
-      if (v && v !== this.venueId && this.#present.has(v)) expected.add(key(v, 'video'));
+    const screen = screenFor(control, this.venueId, presence);
+    if (screen.programme) expected.add(PROGRAMME_KEY);
+    else {
+      for (const v of screen.panes) if (v && v !== this.venueId && this.#present.has(v)) expected.add(key(v, 'video'));
     }
     for (const v of this.#present) {
       if (v !== this.venueId && isAudible(control, v, this.#chairVenueId)) expected.add(key(v, 'audio'));
@@ -465,8 +476,12 @@ export class SyntheticVenue {
     c.packets++;
     c.lastAt = at;
     if (waited) {
+      // The programme counts once it carries the awaited camera (its SSRC as the packet's CSRC).
+      const csrc = c.key === PROGRAMME_KEY && (packet[0]! & 0x0f) > 0 ? packet.readUInt32BE(12) : null;
       for (const watch of this.#watches.values()) {
-        if (watch.arrive.get(c.key) === null && at >= watch.armedAt) watch.arrive.set(c.key, at);
+        if (watch.arrive.get(c.key) !== null || at < watch.armedAt) continue;
+        if (watch.programmeCsrcs && c.key === PROGRAMME_KEY && (csrc === null || !watch.programmeCsrcs.has(csrc))) continue;
+        watch.arrive.set(c.key, at);
       }
     }
     if (this.#readyAt === null) this.#checkReady(at);

@@ -10,14 +10,16 @@ export function now(): number {
 /**
  * What a chair command should change at one venue, and so what "applied" means there:
  * - broadcast: `meeting.state` shows the venue as broadcast, and RTP of that venue's camera
- *   arrives (the broadcast venue itself: of the chair venue's camera, which it shows instead;
- *   the chair venue's screen is its own 3×3 view, so there only the state counts);
+ *   arrives: on the programme stream, a packet naming one of its camera's SSRCs as CSRC (the
+ *   broadcast venue itself: RTP of the chair venue's camera, which it shows instead; the chair
+ *   venue's screen is its own 3×3 view, so there only the state counts);
  * - unmute: `meeting.state` shows the venues unmuted, and RTP of their microphones arrives;
  * - muteAll: `meeting.state` shows them muted, and RTP of their microphones has stopped (the
  *   time of applying is the arrival of the last packet, checked silent afterwards).
  */
 export type Watch =
-  | { kind: 'broadcast'; venueId: string }
+  /** cameraSsrcs: the broadcast venue's camera SSRCs, which the programme stream names as its CSRC. */
+  | { kind: 'broadcast'; venueId: string; cameraSsrcs: number[] }
   | { kind: 'unmute'; venueIds: string[] }
   | { kind: 'muteAll'; venueIds: string[] };
 
@@ -76,7 +78,7 @@ export type ToVenueProcess =
 
 export type FromVenueProcess =
   | { type: 'prepared'; pid: number }
-  | { type: 'joined'; venueId: string; at: number }
+  | { type: 'joined'; venueId: string; at: number; cameraSsrcs: number[] }
   | { type: 'ready'; venueId: string; at: number }
   | { type: 'failed'; venueId: string; error: string }
   | { type: 'commandSent'; id: number; at: number; ackAt: number; error?: string }

@@ -32,7 +32,7 @@ async function init(message: Extract<ToVenueProcess, { type: 'init' }>): Promise
         now,
         verifyEvery: message.verifyEvery,
         expectedPresent: message.expectedPresent,
-        onJoined: (at) => send({ type: 'joined', venueId, at }),
+        onJoined: (at, cameraSsrcs) => send({ type: 'joined', venueId, at, cameraSsrcs }),
         onReady: (at) => send({ type: 'ready', venueId, at }),
       });
       venues.set(venueId, venue);

@@ -34,7 +34,7 @@ export const consumerNewSchema = z.object({
     producerId: z.string(),
     kind: z.enum(['audio', 'video']),
     venueId: z.string(),
-    source: z.enum(['camera', 'microphone']),
+    source: z.enum(['camera', 'microphone', 'programme']),
     rtpParameters: z.looseObject({ encodings: z.array(z.looseObject({ ssrc: z.number() })).min(1) }),
   }),
 });
