@@ -263,6 +263,11 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     return demands;
   }
 
+  /** The programme producer's id if the relay was made (it is kept for the room's life). */
+  get programmeIdNow(): string | undefined {
+    return this.#programmeNow?.producer.id;
+  }
+
   /** The id of the meeting's programme producer (the relay is made on first use). */
   async programmeProducerId(): Promise<string> {
     return (await this.#relay()).producer.id;
@@ -273,6 +278,7 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
    * router; its own SSRCs (from mediasoup's stats) become the programme's contributing sources.
    */
   async setProgrammeSource(source: { peerId: string; producerId: string } | null): Promise<void> {
+    if (!source && !this.#programme) return;
     const relay = await this.#relay();
     if (!source) return relay.setSource(null);
     if (relay.source === source.producerId) return;

@@ -54,7 +54,9 @@ export async function applyMediaPolicy(ctx: PolicyContext): Promise<void> {
   const audible = ctx.participants.filter((p) => p.producers.has('microphone') && !p.selfMuted && isAudible(state, p.venue.id, chairVenueId));
   const screens = new Map(ctx.participants.map((viewer) => [viewer, screenFor(state, viewer.venue.id, presence)]));
   const programme = await programmePlan(ctx, byVenue.get(programmeVenue(state, presence) ?? ''), [...screens.values()]);
-  if (programme) sourceOf.set(programme.producerId, 'programme');
+  // Venues keep a programme consumer paused while no screen shows it (a layout), like a recent camera.
+  const programmeId = programme?.producerId ?? media.programmeIdNow;
+  if (programmeId) sourceOf.set(programmeId, 'programme');
   const standby = byVenue.get(chairVenueId)?.producers.get('camera');
 
   const micTasks = ctx.participants.map(async (p) => {
