@@ -119,6 +119,7 @@ export class ProgrammeRelay extends EnhancedEventEmitter<ProgrammeRelayEvents> {
       for (const ssrc of keyframeRequests(rtcp)) {
         const layer = this.#layers.find((l) => l.ssrc === ssrc);
         const consumer = layer?.next?.consumer ?? layer?.live?.consumer;
+        // A consumer closed by a switch meanwhile has nothing left to ask for.
         consumer?.requestKeyFrame().catch(() => undefined);
       }
     });
