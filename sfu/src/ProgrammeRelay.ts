@@ -7,7 +7,7 @@ import { continueWith, keyframeRequests, readFields, rewritePacket, senderReport
 /** The programme is simulcast like the venues' cameras: small, medium, full. */
 const LAYERS = 3;
 /**
- * Sender Reports for each layer, as any RTP sender sends them: mediasoup switches a simulcast
+ * Sender Reports for each layer, as every RTP sender sends them: mediasoup switches a simulcast
  * consumer between streams only once both have one (it aligns their timestamps by them).
  */
 const SENDER_REPORT_MS = 500;

@@ -30,7 +30,9 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
   readonly #peers = new Map<string, SfuPeer>();
   readonly #producerShard = new Map<string, Shard>();
   readonly #taps = new Set<PlainTap>();
+  /** The programme relay being made (kept for the room's life), and the relay once made. */
   #programme: Promise<ProgrammeRelay> | undefined;
+  #programmeNow: ProgrammeRelay | undefined;
   readonly #speakerObserver: types.ActiveSpeakerObserver;
   readonly #initialOutgoingBitrate: number;
   readonly #logger: Logger;
@@ -288,8 +290,6 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     await relay.setSource(producer.id, ssrcs);
   }
 
-  #programmeNow: ProgrammeRelay | undefined;
-
   #relay(): Promise<ProgrammeRelay> {
     this.#assertOpen();
     this.#programme ??= ProgrammeRelay.create({ router: this.#shards.primary.router, roomId: this.id }).then((relay) => {
@@ -297,6 +297,7 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
       this.#producerShard.set(relay.producer.id, this.#shards.primary);
       return relay;
     });
+    // A failed creation is reported to its caller; the next call tries again.
     this.#programme.catch(() => (this.#programme = undefined));
     return this.#programme;
   }
