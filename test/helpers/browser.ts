@@ -102,6 +102,8 @@ export interface TileMedia {
   videoBytes: number;
   audioBytes: number;
   trackIds: string[];
+  /** The track the tile's <video> plays (counters of another track are not comparable). */
+  videoTrackId: string | null;
 }
 
 /** Real inbound-rtp stats for the tracks shown in a venue's tile on this page. */
@@ -109,7 +111,15 @@ export async function tileMedia(page: Page, venueId: string): Promise<TileMedia>
   return page.evaluate(async (id) => {
     const video = document.querySelector<HTMLVideoElement>(`[data-testid="tile-${id}"] video`);
     const audio = document.querySelector<HTMLAudioElement>(`[data-testid="audio-${id}"]`);
-    const result = { present: Boolean(video), videoWidth: video?.videoWidth ?? 0, framesDecoded: 0, videoBytes: 0, audioBytes: 0, trackIds: [] as string[] };
+    const result = {
+      present: Boolean(video),
+      videoWidth: video?.videoWidth ?? 0,
+      framesDecoded: 0,
+      videoBytes: 0,
+      audioBytes: 0,
+      trackIds: [] as string[],
+      videoTrackId: video?.srcObject instanceof MediaStream ? (video.srcObject.getVideoTracks()[0]?.id ?? null) : null,
+    };
     const tracks = [video, audio].flatMap((el) => (el?.srcObject instanceof MediaStream ? el.srcObject.getTracks() : []));
     const ids = new Set(tracks.map((t) => t.id));
     result.trackIds = [...ids];
@@ -166,6 +176,8 @@ export async function cameraSsrcs(page: Page): Promise<number[]> {
   });
 }
 
+const sameTracks = (a: TileMedia, b: TileMedia) => a.trackIds.length === b.trackIds.length && a.trackIds.every((id) => b.trackIds.includes(id));
+
 /**
  * Waits until the page decodes a venue's video (frames rising, width > 0) and receives its audio
  * (bytes rising). Returns the time it took.
@@ -177,7 +189,8 @@ export async function waitForLiveMedia(page: Page, venueId: string, timeoutMs = 
   while (Date.now() - started < timeoutMs) {
     last = await tileMedia(page, venueId);
     if (last.present && last.framesDecoded > 0 && last.audioBytes > 0) {
-      if (!first) first = last;
+      // A tile that now plays other tracks (a new consumer) starts counting afresh.
+      if (!first || !sameTracks(first, last)) first = last;
       else if (last.framesDecoded > first.framesDecoded && last.audioBytes > first.audioBytes && last.videoWidth > 0) {
         return Date.now() - started;
       }
@@ -192,12 +205,14 @@ export async function waitForLiveMedia(page: Page, venueId: string, timeoutMs = 
 /** Waits until the page decodes a venue's video (frames rising, width > 0), whatever its audio does. */
 export async function waitForVideo(page: Page, venueId: string, timeoutMs = 15_000): Promise<void> {
   const started = Date.now();
-  let first = -1;
+  let first: TileMedia | undefined;
   let last: TileMedia | undefined;
   while (Date.now() - started < timeoutMs) {
     last = await tileMedia(page, venueId);
-    if (first < 0 && last.framesDecoded > 0) first = last.framesDecoded;
-    else if (first >= 0 && last.framesDecoded > first && last.videoWidth > 0) return;
+    // Frames are counted per track: when the tile changes track (a paused camera giving way to
+    // the programme stream), the new track's count starts from zero and is compared with itself.
+    if (!first || first.videoTrackId !== last.videoTrackId || first.framesDecoded === 0) first = last;
+    else if (last.framesDecoded > first.framesDecoded && last.videoWidth > 0) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`no video decoded from ${venueId} within ${timeoutMs} ms: ${JSON.stringify(last)}`);
