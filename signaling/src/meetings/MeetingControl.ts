@@ -52,15 +52,21 @@ export class MeetingControl extends EnhancedEventEmitter<MeetingControlEvents> {
     return this.#state;
   }
 
-  /** Applies a chair command; resolves with the new state once it is stored and announced. */
-  async command(command: ChairCommand): Promise<ControlState> {
-    return this.#update((state) =>
-      applyChairCommand(state, command, {
+  /**
+   * Applies a chair command; resolves with the new state once it is stored and announced.
+   * `speaker` is the venue speaking now (voice-activated switching starts with it).
+   */
+  async command(command: ChairCommand, options: { speaker?: string } = {}): Promise<ControlState> {
+    return this.#update((state) => {
+      const next = applyChairCommand(state, command, {
         chairVenueId: this.#meeting.chairVenueId,
         invited: this.#meeting.invitedVenueIds,
         now: Date.now(),
-      }),
-    );
+        speaker: options.speaker,
+      });
+      if (next.voiceActivated && next.broadcast !== state.broadcast) this.#lastVoiceSwitch = Date.now();
+      return next;
+    });
   }
 
   async hand(venueId: string, raised: boolean): Promise<ControlState> {

@@ -226,7 +226,7 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
       throw forbidden('only the chair of this meeting can do that');
     }
     const before = this.control.state;
-    const state = await this.control.command(command);
+    const state = await this.control.command(command, { speaker: this.#speaker()?.venue.id });
     await this.#record(p, `chair.${command.type}`, { before, after: { command, state } });
     if (command.type === 'remove') {
       const removed = this.participantByVenue(command.venueId);
@@ -303,6 +303,11 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     viewer.notify('consumer.new', {
       consumer: { ...consumer, participantId: owner.id, venueId: owner.venue.id, source: mediaSourceSchema.parse(source) },
     });
+  }
+
+  /** The venue speaking now: the most recent dominant speaker still in the meeting. */
+  #speaker(): Participant | undefined {
+    return this.participants.reduce<Participant | undefined>((best, p) => (p.lastSpokeAt > (best?.lastSpokeAt ?? 0) ? p : best), undefined);
   }
 
   /** Appends to the audit log (failures logged, never swallowed); chair commands await it before answering. */

@@ -69,6 +69,15 @@ describe('chair commands', () => {
     expect(s).toMatchObject({ polling: null, rollCall: null, broadcast: 'd015', voiceActivated: false });
   });
 
+  it('switching voice activation on broadcasts the venue speaking now, not only the next speaker', () => {
+    const on = { type: 'voiceActivated', enabled: true } as const;
+    expect(applyChairCommand(fresh(), on, { ...ctx, speaker: 'tw02' })).toMatchObject({ voiceActivated: true, broadcast: 'tw02' });
+    expect(applyChairCommand(fresh(), on, ctx)).toMatchObject({ voiceActivated: true, broadcast: null });
+    // A roll call keeps its picture: voice switching takes over once it ends.
+    const calling = apply(fresh(), { type: 'rollCall', venueId: 'tw03' });
+    expect(applyChairCommand(calling, on, { ...ctx, speaker: 'tw02' }).broadcast).toBe(calling.broadcast);
+  });
+
   it('removing a venue bars it and clears it from the broadcast and the hand queue', () => {
     let s = applyHand(apply(fresh(), { type: 'broadcast', venueId: 'tw01' }), 'tw01', true);
     s = apply(s, { type: 'remove', venueId: 'tw01' });

@@ -5,6 +5,8 @@ export interface CommandContext {
   chairVenueId: string;
   invited: string[];
   now: number;
+  /** The venue speaking now (the SFU's dominant speaker), if anyone has spoken. */
+  speaker?: string;
 }
 
 const without = (list: string[], ids: string[]) => list.filter((v) => !ids.includes(v));
@@ -94,6 +96,8 @@ export function applyChairCommand(state: ControlState, command: ChairCommand, ct
       if (command.enabled) {
         next.layout = null;
         if (state.polling?.target === 'broadcast') next.polling = null;
+        // Switching on follows whoever speaks now, not only the next change of speaker.
+        if (ctx.speaker && !state.rollCall) next.broadcast = ctx.speaker;
       }
       return next;
     case 'giveFloor':
