@@ -6,9 +6,9 @@ import type { WorkerPool } from './WorkerPool.ts';
 import { SfuError } from './SfuError.ts';
 import { rejectingBadParameters, type ConsumerOptions, type ProducerInfo, type TransportOptions } from './sfuTypes.ts';
 import { PlainTap } from './PlainTap.ts';
-import { ProgrammeRelay } from './ProgrammeRelay.ts';
+import { RoomProgramme } from './RoomProgramme.ts';
 import { RouterShards, type Shard } from './RouterShards.ts';
-import { collectPeerStats, collectUplink, type PeerNetworkStats, type ProducerUplink } from './peerStats.ts';
+import { collectPeerStats, collectUplink, peerCounts, totalCounts, type PeerCounts, type PeerNetworkStats, type ProducerUplink } from './peerStats.ts';
 
 export type RoomCloseReason = 'closed' | 'worker-died';
 
@@ -30,9 +30,7 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
   readonly #peers = new Map<string, SfuPeer>();
   readonly #producerShard = new Map<string, Shard>();
   readonly #taps = new Set<PlainTap>();
-  /** The programme relay being made (kept for the room's life), and the relay once made. */
-  #programme: Promise<ProgrammeRelay> | undefined;
-  #programmeNow: ProgrammeRelay | undefined;
+  readonly #programme: RoomProgramme;
   readonly #speakerObserver: types.ActiveSpeakerObserver;
   readonly #initialOutgoingBitrate: number;
   readonly #logger: Logger;
@@ -70,6 +68,11 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     this.#shards = options.shards;
     this.#speakerObserver = options.observer;
     this.#initialOutgoingBitrate = options.initialOutgoingBitrate;
+    this.#programme = new RoomProgramme({
+      roomId: this.id,
+      router: this.#shards.primary.router,
+      onCreated: (relay) => this.#producerShard.set(relay.producer.id, this.#shards.primary),
+    });
     this.#logger = getLogger('SfuRoom', { roomId: this.id, worker: this.#shards.primary.slot.index });
     this.#speakerObserver.on('dominantspeaker', ({ producer }) => {
       const owner = [...this.#peers.values()].find((p) => p.producers.has(producer.id));
@@ -259,7 +262,7 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     }
     for (const tap of this.#taps) raise(tap.producerId, tap.spatialLayer);
     // What the venues receive of the programme is asked of the camera it relays.
-    const relay = this.#programmeNow;
+    const relay = this.#programme.relay;
     const programmeDemand = relay ? demands.get(relay.producer.id) : undefined;
     if (relay?.source && programmeDemand !== undefined) raise(relay.source, programmeDemand);
     return demands;
@@ -267,12 +270,13 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
 
   /** The programme producer's id if the relay was made (it is kept for the room's life). */
   get programmeIdNow(): string | undefined {
-    return this.#programmeNow?.producer.id;
+    return this.#programme.relay?.producer.id;
   }
 
   /** The id of the meeting's programme producer (the relay is made on first use). */
   async programmeProducerId(): Promise<string> {
-    return (await this.#relay()).producer.id;
+    this.#assertOpen();
+    return (await this.#programme.made()).producer.id;
   }
 
   /**
@@ -280,26 +284,9 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
    * router; its own SSRCs (from mediasoup's stats) become the programme's contributing sources.
    */
   async setProgrammeSource(source: { peerId: string; producerId: string } | null): Promise<void> {
-    if (!source && !this.#programme) return;
-    const relay = await this.#relay();
-    if (!source) return relay.setSource(null);
-    if (relay.source === source.producerId) return;
-    const producer = this.#producer(source.peerId, source.producerId);
-    const from = this.#producerShard.get(producer.id)!;
-    const [ssrcs] = await Promise.all([sourceSsrcs(producer), this.#shards.ensureOn(producer.id, from, this.#shards.primary)]);
-    await relay.setSource(producer.id, ssrcs);
-  }
-
-  #relay(): Promise<ProgrammeRelay> {
-    this.#assertOpen();
-    this.#programme ??= ProgrammeRelay.create({ router: this.#shards.primary.router, roomId: this.id }).then((relay) => {
-      this.#programmeNow = relay;
-      this.#producerShard.set(relay.producer.id, this.#shards.primary);
-      return relay;
-    });
-    // A failed creation is reported to its caller; the next call tries again.
-    this.#programme.catch(() => (this.#programme = undefined));
-    return this.#programme;
+    if (!source) return this.#programme.setSource(null);
+    const camera = this.#producer(source.peerId, source.producerId);
+    await this.#programme.setSource(camera, () => this.#shards.ensureOn(camera.id, this.#producerShard.get(camera.id)!, this.#shards.primary));
   }
 
   /** Whether a producer is paused server-side (muted, camera off); unknown producers count as paused. */
@@ -356,25 +343,12 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
   }
 
   /** Counts of live mediasoup objects, per peer, straight from the server's own maps. */
-  peerCounts(peerId: string): { transports: number; producers: number; consumers: number; activeConsumers: number } {
-    const peer = this.#peers.get(peerId);
-    return {
-      transports: peer?.transports.size ?? 0,
-      producers: peer?.producers.size ?? 0,
-      consumers: peer?.consumers.size ?? 0,
-      activeConsumers: peer ? [...peer.consumers.values()].filter((c) => !c.paused).length : 0,
-    };
+  peerCounts(peerId: string): PeerCounts {
+    return peerCounts(this.#peers.get(peerId));
   }
 
-  counts(): { transports: number; producers: number; consumers: number } {
-    const total = { transports: 0, producers: 0, consumers: 0 };
-    for (const id of this.#peers.keys()) {
-      const c = this.peerCounts(id);
-      total.transports += c.transports;
-      total.producers += c.producers;
-      total.consumers += c.consumers;
-    }
-    return total;
+  counts(): Omit<PeerCounts, 'activeConsumers'> {
+    return totalCounts(this.#peers.values());
   }
 
   close(): void {
@@ -397,7 +371,7 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
     for (const tap of this.#taps) tap.close();
-    this.#programmeNow?.close();
+    this.#programme.close();
     this.#shards.close();
   }
 
@@ -423,16 +397,4 @@ export class SfuRoom extends EnhancedEventEmitter<SfuRoomEvents> {
     if (!producer) throw new SfuError('not_found', 'no such producer');
     return producer;
   }
-}
-
-/** A camera's own SSRCs by simulcast layer, as its RTP arrives (layers not yet seen are left out). */
-async function sourceSsrcs(producer: types.Producer): Promise<number[]> {
-  const stats = await producer.getStats().catch(() => []);
-  const ssrcs: number[] = [];
-  for (const encoding of producer.rtpParameters.encodings ?? []) {
-    const seen = stats.find((s) => (encoding.rid ? s.rid === encoding.rid : s.ssrc === encoding.ssrc));
-    const ssrc = seen?.ssrc ?? encoding.ssrc;
-    if (ssrc) ssrcs.push(ssrc);
-  }
-  return ssrcs;
 }

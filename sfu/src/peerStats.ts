@@ -70,3 +70,33 @@ export async function collectUplink(peer: SfuPeer): Promise<ProducerUplink[]> {
   }
   return list;
 }
+
+export interface PeerCounts {
+  transports: number;
+  producers: number;
+  consumers: number;
+  /** Consumers delivering now (not paused). */
+  activeConsumers: number;
+}
+
+/** Counts of a peer's live mediasoup objects (all zero for no peer). */
+export function peerCounts(peer: SfuPeer | undefined): PeerCounts {
+  return {
+    transports: peer?.transports.size ?? 0,
+    producers: peer?.producers.size ?? 0,
+    consumers: peer?.consumers.size ?? 0,
+    activeConsumers: peer ? [...peer.consumers.values()].filter((c) => !c.paused).length : 0,
+  };
+}
+
+/** Transports, producers and consumers of all these peers together. */
+export function totalCounts(peers: Iterable<SfuPeer>): Omit<PeerCounts, 'activeConsumers'> {
+  const total = { transports: 0, producers: 0, consumers: 0 };
+  for (const peer of peers) {
+    const c = peerCounts(peer);
+    total.transports += c.transports;
+    total.producers += c.producers;
+    total.consumers += c.consumers;
+  }
+  return total;
+}
