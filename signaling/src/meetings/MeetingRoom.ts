@@ -15,7 +15,8 @@ import { applyMediaPolicy } from './mediaPolicy.ts';
 import { raiseProducerDemand, sendProducerDemand } from './producerDemand.ts';
 import { collectVenueStatuses } from './statusBoard.ts';
 import { MeetingControl } from './MeetingControl.ts';
-import type { Notify, Participant } from './Participant.ts';
+import { currentSpeaker, type Notify, type Participant } from './Participant.ts';
+import { recreateMedia } from './mediaRecovery.ts';
 
 export type MeetingRoomEvents = {
   /** The room is empty or ended; the manager drops it. */
@@ -226,7 +227,7 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
       throw forbidden('only the chair of this meeting can do that');
     }
     const before = this.control.state;
-    const state = await this.control.command(command, { speaker: this.#speaker()?.venue.id });
+    const state = await this.control.command(command, { speaker: currentSpeaker(this.participants)?.venue.id });
     await this.#record(p, `chair.${command.type}`, { before, after: { command, state } });
     if (command.type === 'remove') {
       const removed = this.participantByVenue(command.venueId);
@@ -305,11 +306,6 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
     });
   }
 
-  /** The venue speaking now: the most recent dominant speaker still in the meeting. */
-  #speaker(): Participant | undefined {
-    return this.participants.reduce<Participant | undefined>((best, p) => (p.lastSpokeAt > (best?.lastSpokeAt ?? 0) ? p : best), undefined);
-  }
-
   /** Appends to the audit log (failures logged, never swallowed); chair commands await it before answering. */
   #record(p: Participant, action: string, change: { before?: unknown; after?: unknown } = {}): Promise<void> {
     return this.#audit({
@@ -365,40 +361,30 @@ export class MeetingRoom extends EnhancedEventEmitter<MeetingRoomEvents> {
   #recover(): void {
     const started = Date.now();
     this.#logger.warn('meeting media lost, re-creating it on a live worker');
-    this.#recovering = (async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const media = await this.#sfu.getOrCreateRoom(this.meeting.id);
-          if (this.#closed) {
-            media.close();
-            return;
-          }
-          this.#media = media;
-          this.#wireMedia(media);
-          for (const p of this.#participants.values()) {
-            p.mediaReady = false;
-            p.producers.clear();
-            await media.addPeer(p.id);
-          }
-          for (const p of this.#participants.values()) {
-            p.notify('media.reset', { reason: 'worker-died', routerRtpCapabilities: media.rtpCapabilities });
-          }
-          const ms = Date.now() - started;
-          this.#logger.warn({ ms, worker: media.workerIndex }, 'meeting media re-created');
-          this.safeEmit('mediaRecovered', ms);
-          return;
-        } catch (err) {
-          if (this.#closed || attempt >= 10) {
-            this.#logger.error({ err }, 'could not re-create meeting media; ending the room');
-            this.close();
-            return;
-          }
-          await new Promise((r) => setTimeout(r, 500));
+    this.#recovering = recreateMedia({
+      sfu: this.#sfu,
+      meetingId: this.meeting.id,
+      participants: () => this.#participants.values(),
+      closed: () => this.#closed,
+    })
+      .then((media) => {
+        if (!media) return;
+        this.#media = media;
+        this.#wireMedia(media);
+        for (const p of this.#participants.values()) {
+          p.notify('media.reset', { reason: 'worker-died', routerRtpCapabilities: media.rtpCapabilities });
         }
-      }
-    })().finally(() => {
-      this.#recovering = undefined;
-    });
+        const ms = Date.now() - started;
+        this.#logger.warn({ ms, worker: media.workerIndex }, 'meeting media re-created');
+        this.safeEmit('mediaRecovered', ms);
+      })
+      .catch((err: unknown) => {
+        this.#logger.error({ err }, 'could not re-create meeting media; ending the room');
+        this.close();
+      })
+      .finally(() => {
+        this.#recovering = undefined;
+      });
   }
 
   async #liveMedia(): Promise<SfuRoom> {

@@ -65,3 +65,8 @@ export class Participant extends EnhancedEventEmitter<ParticipantEvents> {
     return { id: this.id, venueId: this.venue.id, venueName: this.venue.name };
   }
 }
+
+/** The venue speaking now: the most recent dominant speaker among these participants, if any spoke. */
+export function currentSpeaker(participants: Participant[]): Participant | undefined {
+  return participants.reduce<Participant | undefined>((best, p) => (p.lastSpokeAt > (best?.lastSpokeAt ?? 0) ? p : best), undefined);
+}
