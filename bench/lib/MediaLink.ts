@@ -51,9 +51,9 @@ const ICE_KEEPALIVE_MS = 10_000;
 export type RtpHandler = (packet: Buffer, at: number) => void;
 export type RtcpHandler = (packet: Buffer) => void;
 
-
 /** Video packets kept per link for NACK retransmission (about 2 s of a venue's camera). */
 const RTX_HISTORY = 256;
+
 /**
  * A connected SRTP path. `sendRtp` protects and sends a plain RTP packet; `onRtp` receives the
  * still-protected packets (the receiver decides what to authenticate); `onRtcp` gets decrypted RTCP.
@@ -73,6 +73,10 @@ export class MediaLink {
   #srtcp: SrtcpSession | undefined;
   #rtpHandler: RtpHandler | undefined;
   #rtcpHandler: RtcpHandler | undefined;
+  /** The last RTX_HISTORY kept packets as sent (SRTP parts) by SSRC and sequence number, oldest first out. */
+  readonly #history = new Map<number, Buffer[]>();
+  readonly #historyKeys: (number | undefined)[] = new Array(RTX_HISTORY);
+  #historyNext = 0;
   #closed = false;
   /** Packets whose sending failed (socket errors), counted rather than thrown on the hot path. */
   sendErrors = 0;
@@ -178,10 +182,6 @@ export class MediaLink {
     this.#rtpHandler = handler;
   }
 
-  readonly #history: ({ key: number; packet: Buffer | Buffer[] } | undefined)[] = new Array(RTX_HISTORY);
-  readonly #historyIndex = new Map<number, Buffer | Buffer[]>();
-  #historyNext = 0;
-
   onRtcp(handler: RtcpHandler): void {
     this.#rtcpHandler = handler;
   }
@@ -195,10 +195,10 @@ export class MediaLink {
     const protectedPacket = this.#sender.protect(packet, roc);
     if (keep) {
       const key = packet.readUInt32BE(8) * 0x10000 + packet.readUInt16BE(2);
-      const old = this.#history[this.#historyNext];
-      if (old) this.#historyIndex.delete(old.key);
-      this.#history[this.#historyNext] = { key, packet: protectedPacket };
-      this.#historyIndex.set(key, protectedPacket);
+      const old = this.#historyKeys[this.#historyNext];
+      if (old !== undefined) this.#history.delete(old);
+      this.#historyKeys[this.#historyNext] = key;
+      this.#history.set(key, protectedPacket);
       this.#historyNext = (this.#historyNext + 1) % RTX_HISTORY;
     }
     this.#send(protectedPacket);
@@ -211,7 +211,7 @@ export class MediaLink {
   resend(ssrc: number, seqs: number[]): number {
     let sent = 0;
     for (const seq of seqs) {
-      const packet = this.#historyIndex.get(ssrc * 0x10000 + seq);
+      const packet = this.#history.get(ssrc * 0x10000 + seq);
       if (!packet) continue;
       this.#send(packet);
       sent++;
