@@ -21,7 +21,7 @@ export function sendProducerDemand(media: SfuRoom, participants: Iterable<Partic
   for (const p of participants) {
     for (const [source, producerId] of p.producers) {
       const demand = source === 'camera' ? (demands.get(producerId) ?? 0) : media.producerPaused(p.id, producerId) ? null : 0;
-      if (p.demandSent.has(producerId) && p.demandSent.get(producerId) === demand) continue;
+      if (p.demandSent.get(producerId) === demand) continue;
       p.demandSent.set(producerId, demand);
       p.notify('producer.demand', { producerId, spatialLayer: demand });
     }
