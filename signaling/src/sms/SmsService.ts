@@ -1,7 +1,8 @@
 import { EnhancedEventEmitter, OwnedTimers, getLogger, type Logger } from '../../../sfu/src/index.ts';
 import { conflict, notFound } from '../errors.ts';
 import { CarrierError, type CarrierLink, type DeliveryReceipt, type InboundSms } from './CarrierLink.ts';
-import { encodeSms, planSms, type EncodedSms } from './encoding.ts';
+import { BroadcastTexts } from './BroadcastTexts.ts';
+import { planSms } from './encoding.ts';
 import { parseRecipients } from './phone.ts';
 import { SmsOutbox, type QueuedMessage } from './SmsOutbox.ts';
 import {
@@ -45,8 +46,7 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
   readonly #logger: Logger;
   readonly #maxActive: number;
   readonly #ready: QueuedMessage[] = [];
-  readonly #texts = new Map<string, string>();
-  readonly #encoded = new Map<string, EncodedSms>();
+  readonly #texts: BroadcastTexts;
   readonly #attempts = new Map<string, number>();
   /** Messages this process holds (ready, being sent or recorded, waiting to retry), by id. */
   readonly #inHand = new Set<string>();
@@ -85,6 +85,7 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
   private constructor(outbox: SmsOutbox, options: SmsServiceOptions) {
     super();
     this.#outbox = outbox;
+    this.#texts = new BroadcastTexts(outbox);
     this.#link = options.link;
     this.#maxActive = options.maxActive ?? options.link.window * 4;
     this.#logger = getLogger('SmsService', { carrier: options.link.protocol });
@@ -117,7 +118,7 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
       { text: request.text, kind: request.kind, ref: request.ref, encoding: plan.encoding, parts: plan.parts, duplicates },
       numbers,
     );
-    this.#texts.set(broadcast.id, request.text);
+    this.#texts.remember(broadcast.id, request.text);
     this.#logger.info({ broadcastId: broadcast.id, kind: broadcast.kind, recipients: numbers.length, parts: plan.parts }, 'broadcast queued');
     void this.#fill();
     return broadcast;
@@ -260,7 +261,7 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
     let marking: Promise<boolean> | null = null;
     let outcome: { ok: true; ids: string[] } | { ok: false; error: unknown };
     try {
-      const sms = await this.#encode(m);
+      const sms = await this.#texts.encode(m);
       if (sms === null) throw new CarrierError('rejected', 'the broadcast record is missing');
       const message = { to: m.to, dataCoding: sms.dataCoding, parts: sms.parts, clientRef: m.clientRef };
       const ids = await this.#link.submit(message, {
@@ -366,23 +367,6 @@ export class SmsService extends EnhancedEventEmitter<SmsServiceEvents> {
     const status = await this.#durably(write);
     this.#attempts.delete(m.messageId);
     this.safeEmit('status', { broadcastId: m.broadcastId, messageId: m.messageId, to: m.to, status });
-  }
-
-  /** The broadcast's text encoded; one-part messages share one encoding, long ones carry their own ref. */
-  async #encode(m: QueuedMessage): Promise<EncodedSms | null> {
-    const cached = this.#encoded.get(m.broadcastId);
-    if (cached && cached.parts.length === 1) return cached;
-    let text = this.#texts.get(m.broadcastId) ?? null;
-    if (text === null) {
-      text = await this.#outbox.getText(m.broadcastId);
-      if (text === null) return null;
-      if (this.#texts.size >= 100) this.#texts.clear();
-      this.#texts.set(m.broadcastId, text);
-    }
-    const sms = encodeSms(text, m.clientRef & 0xff);
-    if (this.#encoded.size >= 100) this.#encoded.clear();
-    this.#encoded.set(m.broadcastId, sms);
-    return sms;
   }
 
   async #onReceipt(receipt: DeliveryReceipt): Promise<void> {
