@@ -243,6 +243,7 @@ const results = {
   },
   frames: {
     written: framesAfter.framesWritten - framesBefore.framesWritten,
+    repeated: framesAfter.framesRepeated - framesBefore.framesRepeated,
     dropped: framesAfter.framesDropped - framesBefore.framesDropped,
     encoder_backlog_max: Math.max(...backlog),
   },

@@ -75,6 +75,11 @@ export class Compositor {
     });
   }
 
+  /** The current picture itself (yuv420p): read it, never keep or change it. */
+  get picture(): Buffer {
+    return this.#picture;
+  }
+
   /** A copy of the current picture into `into` (or a new buffer). */
   snapshot(into?: Buffer): Buffer {
     const out = into ?? Buffer.allocUnsafe(this.#picture.length);

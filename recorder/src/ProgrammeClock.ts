@@ -8,18 +8,26 @@ export interface FrameSink {
 }
 
 const POOL_SIZE = 8;
-/** Pictures the encoder may have queued before frames are dropped: more while it starts up. */
-const BACKLOG_S = 2;
-const STARTUP_BACKLOG_S = 4;
+/** Pictures the encoder may have queued before the clock repeats the last one instead of a new one. */
+const REPEAT_BACKLOG_S = 0.5;
+/** More while a new encoder starts (it catches up within a second or two). */
+const STARTUP_REPEAT_BACKLOG_S = 3;
 const STARTUP_MS = 5000;
+/** Queued this far behind, the encoder is wedged: frames are dropped (a gap in the timeline). */
+const MAX_BACKLOG_S = 5;
+/** An event loop stalled longer than this loses the excess; shorter stalls are caught up. */
+const MAX_CATCH_UP_S = 5;
 
 /**
  * The programme's steady clock: every 1/fps s it takes the current picture and exactly the sound
  * that belongs to it (48000/fps samples, spread evenly when that is not whole) and writes both
  * to the encoder, whatever the venues do, so pictures and sound share one timeline by
- * construction. When the encoder falls more than 2 s behind (4 s while it starts), or the event
- * loop stalled, frames are dropped (pictures and sound together) and reported, never queued
- * without bound.
+ * construction. Nothing is lost when the encoder falls behind: while more than 0.5 s is queued
+ * (3 s while a new encoder starts), or to catch up after the event loop stalled, the clock writes the last picture again, which
+ * the encoder drops before encoding (see SegmentEncoder), so the picture freezes for a moment,
+ * the sound and the timeline go on, and the encoder catches up at a fraction of its cost.
+ * Memory stays bounded: a repeat is the same buffer. Only an encoder more than 5 s behind (or
+ * a stall over 5 s) loses frames, reported and counted in `dropped`.
  */
 export class ProgrammeClock {
   /** Called when the first frame after newEpoch() is written (the epoch's wall-clock origin). */
@@ -33,14 +41,22 @@ export class ProgrammeClock {
   readonly #onDropped: (frameMs: number) => void;
   readonly #logger: Logger;
   readonly #pool: Buffer[] = [];
+  /** Writes not yet done per picture buffer: a buffer returns to the pool once it has none. */
+  readonly #pending = new Map<Buffer, number>();
   readonly #frameSize: number;
+  #last: Buffer | null = null;
   #timer: NodeJS.Timeout | undefined;
   #t0 = 0;
   #ticks = 0;
   #epochStarted = false;
   #epochAt = 0;
   #lastDropWarn = 0;
+  #lastRepeatLog = 0;
+  /** Frames written to the encoder, repeats included. */
   written = 0;
+  /** Frames that repeated the last picture (the timeline kept, the picture held). */
+  repeated = 0;
+  /** Frames lost from the timeline (no encoder, or one hopelessly behind). */
   dropped = 0;
 
   constructor(options: {
@@ -75,10 +91,11 @@ export class ProgrammeClock {
     this.#timer = undefined;
   }
 
-  /** The next frame written starts a new encoder epoch. */
+  /** The next frame written starts a new encoder epoch (with a new picture). */
   newEpoch(): void {
     this.#epochStarted = false;
     this.#epochAt = performance.now();
+    this.#setLast(null);
   }
 
   #schedule(): void {
@@ -87,20 +104,18 @@ export class ProgrammeClock {
   }
 
   #tick(): void {
-    const behind = Math.floor((performance.now() - this.#t0) / this.#frameMs) + 1 - this.#ticks;
-    if (behind <= 0) {
-      this.#schedule();
-      return;
-    }
-    if (behind > this.#fps) {
-      // The event loop stalled for over a second: skip, rather than burst, the missed frames.
-      const skipped = behind - 1;
+    let behind = Math.floor((performance.now() - this.#t0) / this.#frameMs) + 1 - this.#ticks;
+    const maxCatchUp = MAX_CATCH_UP_S * this.#fps;
+    if (behind > maxCatchUp) {
+      // The event loop stalled for over 5 s: skip what is beyond catching up.
+      const skipped = behind - maxCatchUp;
       for (let i = 0; i < skipped; i++) this.#sound(this.#samplesOf(this.#ticks + i));
       this.#ticks += skipped;
       this.#drop(skipped);
+      behind = maxCatchUp;
     }
-    const count = Math.min(behind, this.#fps);
-    for (let i = 0; i < count; i++) this.#frame();
+    // Frames missed while the event loop was busy hold the last picture; the newest is current.
+    for (; behind > 0; behind--) this.#frame(behind === 1);
     this.#schedule();
   }
 
@@ -108,7 +123,7 @@ export class ProgrammeClock {
     return Math.floor(((n + 1) * AUDIO_RATE) / this.#fps) - Math.floor((n * AUDIO_RATE) / this.#fps);
   }
 
-  #frame(): void {
+  #frame(current: boolean): void {
     const sound = this.#sound(this.#samplesOf(this.#ticks));
     this.#ticks++;
     const sink = this.#sink();
@@ -116,20 +131,52 @@ export class ProgrammeClock {
       this.dropped++;
       return;
     }
-    const allowed = performance.now() - this.#epochAt < STARTUP_MS ? STARTUP_BACKLOG_S : BACKLOG_S;
-    if (sink.backlog > allowed * this.#secondBytes) {
+    const backlogS = sink.backlog / this.#secondBytes;
+    if (backlogS > MAX_BACKLOG_S) {
       this.#drop(1);
       return;
     }
-    const picture = this.#picture(this.#pool.pop() ?? Buffer.allocUnsafe(this.#frameSize));
+    const holdAt = performance.now() - this.#epochAt < STARTUP_MS ? STARTUP_REPEAT_BACKLOG_S : REPEAT_BACKLOG_S;
+    let picture = this.#last;
+    if (!picture || (current && backlogS <= holdAt)) {
+      picture = this.#picture(this.#pool.pop() ?? Buffer.allocUnsafe(this.#frameSize));
+      this.#setLast(picture);
+    } else {
+      this.repeated++;
+      this.#logRepeats();
+    }
     if (!this.#epochStarted) {
       this.#epochStarted = true;
       this.onFirstFrame?.();
     }
-    sink.write(picture, sound, () => {
-      if (this.#pool.length < POOL_SIZE) this.#pool.push(picture);
+    const buffer = picture;
+    this.#pending.set(buffer, (this.#pending.get(buffer) ?? 0) + 1);
+    sink.write(buffer, sound, () => {
+      const left = this.#pending.get(buffer)! - 1;
+      if (left > 0) this.#pending.set(buffer, left);
+      else {
+        this.#pending.delete(buffer);
+        if (buffer !== this.#last) this.#recycle(buffer);
+      }
     });
     this.written++;
+  }
+
+  #setLast(picture: Buffer | null): void {
+    const previous = this.#last;
+    this.#last = picture;
+    if (previous && previous !== picture && !this.#pending.has(previous)) this.#recycle(previous);
+  }
+
+  #recycle(buffer: Buffer): void {
+    if (this.#pool.length < POOL_SIZE) this.#pool.push(buffer);
+  }
+
+  #logRepeats(): void {
+    const now = Date.now();
+    if (now - this.#lastRepeatLog < 5000) return;
+    this.#lastRepeatLog = now;
+    this.#logger.info({ repeated: this.repeated }, 'the encoder is behind, holding the picture while it catches up');
   }
 
   #drop(frames: number): void {

@@ -100,4 +100,40 @@ describe('Recording when ffmpeg dies (real mediasoup worker, real ffmpeg)', () =
     }
     expect(ports.inUse).toBe(0);
   });
+  it('loses no time when the encoder stalls (SIGSTOP 3 s): the picture holds, the sound and the timeline go on', async () => {
+    const red = await RtpSource.create({ router: media.router, colour: COLOURS.red, width: 320, height: 240, gop: 10 });
+    venues.push(red);
+    const source = new TestSource({ kind: '1', panes: [red.video.id] }, [{ producerId: red.audio!.id, audible: true }]);
+    const ports = new PortAllocator({ ip: '127.0.0.1', min: 62000, max: 62999 });
+    recording = await Recording.create({ id: 'stall', meetingId: 'm-stall', source, createTap: media.createTap, store: new MemoryRecordingStore(), config, ports });
+    await waitFor('the venue on the programme', () => recording!.showing.panes[0] === red.video.id);
+    // Past the encoder's first 5 s, when it may queue more while it starts.
+    await waitFor('six segments', () => recording!.info.segments >= 6, 10_000);
+    const encoderPid = recording.pids.encoder!;
+    process.kill(encoderPid, 'SIGSTOP');
+    await sleep(3000);
+    process.kill(encoderPid, 'SIGCONT');
+    await sleep(3000);
+    const { stats } = recording;
+    const info = await recording.stop();
+    const recordedS = (Date.parse(info.endedAt!) - Date.parse(info.startedAt)) / 1000;
+
+    expect(stats.framesDropped).toBe(0);
+    // Held while more than half a second was queued: most of the stall.
+    expect(stats.framesRepeated).toBeGreaterThan(config.fps);
+    expect(info.epochs).toBe(1);
+    const playlistPath = path.join(recording.dir, 'index.m3u8');
+    const text = await readFile(playlistPath, 'utf8');
+    expect(text).not.toContain('#EXT-X-DISCONTINUITY');
+    expect(Math.abs(info.durationS - recordedS), `listed ${info.durationS} s of ${recordedS} s`).toBeLessThanOrEqual(0.5);
+    // Segments follow each other without a hole; the sound never stops.
+    const entries = parsePlaylist(text).entries;
+    const hls = await probe(playlistPath);
+    expect(hls.errors).toBe('');
+    expect(largestGap(await packetTimes(playlistPath, 'a'))).toBeLessThan(0.05);
+    expect(Math.abs(hls.format.duration - entries.reduce((s, e) => s + e.duration, 0))).toBeLessThan(0.3);
+    const mp4 = await probe(path.join(recording.dir, 'recording.mp4'));
+    expect(Math.abs(mp4.format.duration - info.durationS)).toBeLessThan(0.3);
+    expect(ports.inUse).toBe(0);
+  });
 });

@@ -13,6 +13,7 @@ import type { PortAllocator } from './PortAllocator.ts';
 import { ProgrammeClock } from './ProgrammeClock.ts';
 import type { RecordingInfo, RecordingStore } from './RecordingStore.ts';
 import { SegmentEncoder } from './SegmentEncoder.ts';
+import { stampedFrameSize, writeStampedFrame } from './stampedFrame.ts';
 import { recordingAudioSchema, recordingLayoutSchema, type RecordingLayout, type RecordingSource, type TapFactory } from './types.ts';
 
 export type RecordingEvents = {
@@ -74,6 +75,7 @@ export class Recording extends EnhancedEventEmitter<RecordingEvents> {
   #persistTimer: NodeJS.Timeout | undefined;
   #dirty = false;
   #decoderSeq = 0;
+  #pictureNumber = 0;
   #ending: Promise<RecordingInfo> | null = null;
 
   static async create(options: RecordingOptions): Promise<Recording> {
@@ -124,10 +126,11 @@ export class Recording extends EnhancedEventEmitter<RecordingEvents> {
     this.#compositor = new Compositor(this.#config.width, this.#config.height);
     this.#video = new DecoderSwitcher({ create: (inputs) => this.#createDecoder('video', inputs), logger: this.#logger.child({ decoders: 'video' }) });
     this.#audio = new DecoderSwitcher({ create: (inputs) => this.#createDecoder('audio', inputs), logger: this.#logger.child({ decoders: 'audio' }) });
+    const { width, height } = this.#config;
     this.#clock = new ProgrammeClock({
       fps: this.#config.fps,
-      frameSize: this.#compositor.frameSize,
-      picture: (into) => this.#compositor.snapshot(into),
+      frameSize: stampedFrameSize(width, height),
+      picture: (into) => writeStampedFrame(into, this.#compositor.picture, width, height, this.#pictureNumber++),
       sound: (samples) => this.#mixer.mix(samples),
       sink: () => this.#encoder,
       dropped: (frameMs) => {
@@ -169,10 +172,19 @@ export class Recording extends EnhancedEventEmitter<RecordingEvents> {
     return { kind: this.#compositor.layout.kind, panes: this.#compositor.showing() };
   }
 
-  /** Frames written and dropped, the encoder epoch, and pictures queued for the encoder now. */
-  get stats(): { framesWritten: number; framesDropped: number; epoch: number; encoderBacklogFrames: number } {
-    const backlog = (this.#encoder?.backlog ?? 0) / this.#compositor.frameSize;
-    return { framesWritten: this.#clock.written, framesDropped: this.#clock.dropped, epoch: this.#info.epochs - 1, encoderBacklogFrames: Math.round(backlog) };
+  /**
+   * Frames written (repeats included), repeated (the picture held while the encoder caught up)
+   * and dropped (lost from the timeline), the encoder epoch, and frames queued for the encoder now.
+   */
+  get stats(): { framesWritten: number; framesRepeated: number; framesDropped: number; epoch: number; encoderBacklogFrames: number } {
+    const backlog = (this.#encoder?.backlog ?? 0) / stampedFrameSize(this.#config.width, this.#config.height);
+    return {
+      framesWritten: this.#clock.written,
+      framesRepeated: this.#clock.repeated,
+      framesDropped: this.#clock.dropped,
+      epoch: this.#info.epochs - 1,
+      encoderBacklogFrames: Math.round(backlog),
+    };
   }
 
   /** Stops recording: the last segment is written, the playlist ended, the MP4 exported. */
@@ -338,6 +350,8 @@ export class Recording extends EnhancedEventEmitter<RecordingEvents> {
     this.#logger.info({ how, err: error }, 'recording ending');
     this.#disposeSource?.();
     this.#clock.stop();
+    // The recording covers up to now; the encoder may still take a moment to write it out.
+    const stoppedAt = new Date().toISOString();
     clearInterval(this.#persistTimer);
     await Promise.all([this.#video.close(), this.#audio.close()]);
     await this.#starting;
@@ -348,7 +362,7 @@ export class Recording extends EnhancedEventEmitter<RecordingEvents> {
     await this.#appending;
     if (how !== 'interrupted') {
       this.#info.status = how;
-      this.#info.endedAt = new Date().toISOString();
+      this.#info.endedAt = stoppedAt;
       const files = await finishFiles({ playlist: this.#playlist, dir: this.dir, ffmpegPath: this.#config.ffmpegPath, logger: this.#logger });
       this.#info.mp4 = files.mp4;
       this.#info.error = error?.message ?? files.error;

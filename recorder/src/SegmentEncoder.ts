@@ -4,6 +4,7 @@ import { EnhancedEventEmitter, type Logger } from '../../sfu/src/index.ts';
 import type { RecorderConfig } from './config.ts';
 import { FfmpegProcess } from './FfmpegProcess.ts';
 import { AUDIO_RATE } from './MediaDecoder.ts';
+import { STAMP_ROWS, unstampFilters } from './stampedFrame.ts';
 
 /** A finished segment as ffmpeg reports it: times in seconds of this encoder's timeline. */
 export interface EncodedSegment {
@@ -21,10 +22,12 @@ export type SegmentEncoderEvents = {
 const SEGMENT_NAME = /^seg-\d+-\d+\.ts$/;
 
 /**
- * One encoder "epoch": an ffmpeg reading the composite picture (raw yuv420p on stdin) and sound
- * (48 kHz mono s16le on fd 3) at a constant rate, encoding H.264 + AAC and cutting MPEG-TS
- * segments of `segmentSeconds` (a key frame opens each), named seg-<epoch>-<n>.ts. ffmpeg lists
- * each segment on stdout once it is written; the recording owns the playlist.
+ * One encoder "epoch": an ffmpeg reading the composite picture (raw yuv420p on stdin, under its
+ * stamp band: see stampedFrame.ts) and sound (48 kHz mono s16le on fd 3) at a constant rate,
+ * encoding H.264 + AAC and cutting MPEG-TS segments of `segmentSeconds` (a key frame opens each),
+ * named seg-<epoch>-<n>.ts. Repeated pictures are dropped before the encoder, so the video may
+ * have holes in time that the sound and the segment times still cover. ffmpeg lists each segment
+ * on stdout once it is written; the recording owns the playlist.
  */
 export class SegmentEncoder extends EnhancedEventEmitter<SegmentEncoderEvents> {
   readonly epoch: number;
@@ -106,14 +109,20 @@ function encoderArgs(c: RecorderConfig, dir: string, epoch: number): string[] {
     '-loglevel', 'warning',
     // A short queue of raw pictures (1.4 MB each at 720p): backpressure reaches our clock instead.
     '-thread_queue_size', '4',
-    '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-video_size', `${c.width}x${c.height}`, '-framerate', String(c.fps),
+    '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-video_size', `${c.width}x${c.height + STAMP_ROWS}`, '-framerate', String(c.fps),
     '-i', 'pipe:0',
     '-thread_queue_size', '64',
     '-f', 's16le', '-sample_rate', String(AUDIO_RATE), '-ch_layout', 'mono',
     '-i', 'pipe:3',
     '-map', '0:v', '-map', '1:a',
+    // Repeats dropped (at most half a second in a row), the band cropped; timestamps kept as they are.
+    '-vf', unstampFilters(c.width, c.height, Math.max(1, Math.floor(c.fps / 2))), '-fps_mode:v', 'vfr',
     '-c:v', 'libx264', '-preset', c.x264Preset, '-tune', 'zerolatency', '-profile:v', 'main', '-pix_fmt', 'yuv420p',
     '-g', gop, '-keyint_min', gop, '-sc_threshold', '0',
+    // A key frame on each segment boundary by time, since frames may be missing.
+    '-force_key_frames', `expr:gte(t,n_forced*${c.segmentSeconds})`,
+    // Each picture lasts until the next, so a segment's listed end is where the next one starts.
+    '-bsf:v', 'setts=duration=if(eq(NEXT_PTS\\,NOPTS)\\,DURATION\\,NEXT_PTS-PTS)',
     '-b:v', `${c.videoBitrateKbps}k`, '-maxrate', `${Math.round(c.videoBitrateKbps * 1.2)}k`, '-bufsize', `${c.videoBitrateKbps}k`,
     '-c:a', 'aac', '-b:a', `${c.audioBitrateKbps}k`,
     '-f', 'segment', '-segment_format', 'mpegts', '-segment_time', String(c.segmentSeconds),
