@@ -89,7 +89,22 @@ describe('recording a meeting, live and on demand', () => {
         audioBytes: (v as HTMLVideoElement & { webkitAudioDecodedByteCount?: number }).webkitAudioDecodedByteCount ?? 0,
         width: v.videoWidth,
       }));
-    await expect.poll(async () => (await sample()).frames, { timeout: 20_000 }).toBeGreaterThan(10);
+    // What the player was doing, for a failure message.
+    const playerState = () =>
+      player.evaluate((v: HTMLVideoElement) => ({
+        state: v.dataset.state,
+        error: v.dataset.error,
+        readyState: v.readyState,
+        paused: v.paused,
+        time: v.currentTime,
+        buffered: Array.from({ length: v.buffered.length }, (_, i) => [v.buffered.start(i), v.buffered.end(i)]),
+      }));
+    await expect
+      .poll(async () => (await sample()).frames, { timeout: 20_000 })
+      .toBeGreaterThan(10)
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}; the player: ${JSON.stringify(await playerState())}`);
+      });
     const a = await sample();
     await new Promise((r) => setTimeout(r, 2000));
     const b = await sample();

@@ -324,6 +324,7 @@ export const en: Messages = {
     retention: 'Kept for {{days}} days',
     setRetention: 'Set retention',
     accessFailed: 'Could not get the playback link',
+    player: { loading: 'Loading…', recovering: 'Playback interrupted, retrying…', failed: 'Cannot play: {{detail}}' },
     start: 'Start recording',
     stop: 'Stop recording',
     indicator: '● Recording',

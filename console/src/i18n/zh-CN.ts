@@ -323,6 +323,7 @@ export const zhCN = {
     retention: '保留期限：{{days}} 天',
     setRetention: '设置保留期限',
     accessFailed: '无法获取录像播放地址',
+    player: { loading: '正在加载…', recovering: '播放中断，正在重试…', failed: '无法播放：{{detail}}' },
     start: '开始录制',
     stop: '停止录制',
     indicator: '● 录制中',
