@@ -86,6 +86,8 @@ export function createRecordingRoutes(deps: { recordings: RecordingService; sign
       res.sendFile(full, { dotfiles: 'deny', lastModified: true }, (err) => {
         if (!err) resolve();
         else if ((err as NodeJS.ErrnoException).code === 'ENOENT') reject(notFound('no such file'));
+        // The player went away (a live player moving on, a closed page): nothing to answer.
+        else if ((err as NodeJS.ErrnoException).code === 'ECONNABORTED') resolve();
         else reject(err);
       }),
     );
