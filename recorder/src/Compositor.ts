@@ -87,10 +87,6 @@ export class Compositor {
     return out;
   }
 
-  get frameSize(): number {
-    return this.#picture.length;
-  }
-
   #repaint(producerId: string): void {
     this.#layout.panes.forEach((id, i) => {
       if (id === producerId) this.#paintPane(i);
