@@ -119,12 +119,17 @@ describe('Recorder: recording state in Redis survives a server restart', () => {
     const started = await first.recorder.start(meeting('m-final'));
     await waitFor('two segments', () => (first.recorder.get('m-final')?.info.segments ?? 0) >= 2);
     await first.stop();
+    const stoppedAt = Date.now();
 
     const second = await serverRun();
     try {
       expect((await second.recorder.interrupted()).map((r) => r.id)).toEqual([started.id]);
+      await new Promise((r) => setTimeout(r, 1000));
       const info = await second.recorder.finalize(started.id);
       expect(info).toMatchObject({ status: 'finished', mp4: 'recording.mp4' });
+      // It ended when its server stopped, not when it was finalised.
+      expect(Date.parse(info.endedAt!)).toBeLessThanOrEqual(stoppedAt + 100);
+      expect(Date.parse(info.endedAt!)).toBeGreaterThan(stoppedAt - 5000);
       expect(info.segments).toBeGreaterThanOrEqual(2);
       expect(await second.recorder.interrupted()).toEqual([]);
       await expect(second.recorder.finalize(started.id)).rejects.toMatchObject({ code: 'conflict', status: 409 });

@@ -48,10 +48,13 @@ export async function finalizeInterrupted(options: {
   const playlist = await HlsPlaylist.open({ dir: info.dir, targetDuration: config.segmentSeconds, liveStartOffset: 0 });
   const files = await finishFiles({ playlist, dir: info.dir, ffmpegPath: config.ffmpegPath, logger });
   const now = new Date().toISOString();
+  // It ended where its media ends (its server stopped then), not now.
+  const last = playlist.entries.at(-1);
+  const endedAt = last ? new Date(Date.parse(last.programDateTime) + last.duration * 1000).toISOString() : info.updatedAt;
   const done: RecordingInfo = {
     ...info,
     status: 'finished',
-    endedAt: now,
+    endedAt,
     updatedAt: now,
     segments: playlist.entries.length,
     durationS: Math.round(playlist.duration * 1000) / 1000,
