@@ -29,7 +29,8 @@ interface Slot {
   dead: boolean;
 }
 
-const keyOf = (inputs: DecoderInput[]) =>
+/** Identifies a set of inputs: the same producers at the same sizes, in the same order. */
+export const inputsKey = (inputs: DecoderInput[]) =>
   JSON.stringify(inputs.map((i) => (i.kind === 'video' ? [i.producerId, i.width, i.height] : [i.producerId])));
 
 /**
@@ -77,7 +78,7 @@ export class DecoderSwitcher extends EnhancedEventEmitter<DecoderSwitcherEvents>
       this.#again = true;
       return;
     }
-    const key = keyOf(this.#wanted);
+    const key = inputsKey(this.#wanted);
     if (this.#active && !this.#active.dead && this.#active.key === key) {
       if (this.#pending) this.#retire(this.#pending);
       this.#pending = null;
@@ -110,7 +111,7 @@ export class DecoderSwitcher extends EnhancedEventEmitter<DecoderSwitcherEvents>
   }
 
   #attach(inputs: DecoderInput[], decoder: MediaDecoder): Slot {
-    const slot: Slot = { inputs, key: keyOf(inputs), decoder, latest: new Map(), dead: false };
+    const slot: Slot = { inputs, key: inputsKey(inputs), decoder, latest: new Map(), dead: false };
     const sizes = new Map(inputs.flatMap((i) => (i.kind === 'video' ? [[i.producerId, i] as const] : [])));
     decoder.on('video', (producerId, frame) => {
       const size = sizes.get(producerId);

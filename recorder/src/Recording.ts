@@ -1,10 +1,10 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { EnhancedEventEmitter, getLogger, type Logger } from '../../sfu/src/index.ts';
 import { AudioMixer } from './AudioMixer.ts';
 import { Compositor } from './Compositor.ts';
 import type { RecorderConfig } from './config.ts';
-import { DecoderSwitcher } from './DecoderSwitcher.ts';
+import { DecoderSwitcher, inputsKey } from './DecoderSwitcher.ts';
 import { RecorderError } from './errors.ts';
 import { finishFiles } from './finalize.ts';
 import { HlsPlaylist, PLAYLIST_NAME, type PlaylistEntry } from './HlsPlaylist.ts';
@@ -12,7 +12,7 @@ import { MediaDecoder, type DecoderInput } from './MediaDecoder.ts';
 import type { PortAllocator } from './PortAllocator.ts';
 import { ProgrammeClock } from './ProgrammeClock.ts';
 import type { RecordingInfo, RecordingStore } from './RecordingStore.ts';
-import { SegmentEncoder } from './SegmentEncoder.ts';
+import { isWholeSegment, SegmentEncoder } from './SegmentEncoder.ts';
 import { stampedFrameSize, writeStampedFrame } from './stampedFrame.ts';
 import { recordingAudioSchema, recordingLayoutSchema, type RecordingLayout, type RecordingSource, type TapFactory } from './types.ts';
 
@@ -329,9 +329,8 @@ export class Recording extends EnhancedEventEmitter<RecordingEvents> {
   }
 
   async #append(entry: PlaylistEntry): Promise<void> {
-    const size = await fileSize(path.join(this.dir, entry.file));
-    if (size === 0 || size % 188 !== 0) {
-      this.#logger.warn({ file: entry.file, size }, 'segment is not a whole MPEG-TS file, not listing it');
+    if (!(await isWholeSegment(path.join(this.dir, entry.file)))) {
+      this.#logger.warn({ file: entry.file }, 'segment is not a whole MPEG-TS file, not listing it');
       return;
     }
     await this.#playlist.append(entry);
@@ -389,21 +388,9 @@ export class Recording extends EnhancedEventEmitter<RecordingEvents> {
   }
 }
 
-const inputsKey = (inputs: DecoderInput[]) =>
-  JSON.stringify(inputs.map((i) => (i.kind === 'video' ? [i.producerId, i.width, i.height] : [i.producerId])));
-
 const idsNotIn = (previous: DecoderInput[], current: DecoderInput[]) => {
   const now = new Set(current.map((i) => i.producerId));
   return previous.map((i) => i.producerId).filter((id) => !now.has(id));
 };
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
-
-async function fileSize(file: string): Promise<number> {
-  try {
-    return (await stat(file)).size;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw error;
-  }
-}

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { EnhancedEventEmitter, type Logger } from '../../sfu/src/index.ts';
@@ -100,6 +101,17 @@ export class SegmentEncoder extends EnhancedEventEmitter<SegmentEncoderEvents> {
       return;
     }
     this.safeEmit('segment', { file, start: s, end: e });
+  }
+}
+
+/** Whether a segment file is there and whole: MPEG-TS packets of 188 bytes, at least one. */
+export async function isWholeSegment(file: string): Promise<boolean> {
+  try {
+    const { size } = await stat(file);
+    return size > 0 && size % 188 === 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
   }
 }
 
