@@ -23,11 +23,11 @@ const MAX_CATCH_UP_S = 5;
  * that belongs to it (48000/fps samples, spread evenly when that is not whole) and writes both
  * to the encoder, whatever the venues do, so pictures and sound share one timeline by
  * construction. Nothing is lost when the encoder falls behind: while more than 0.5 s is queued
- * (3 s while a new encoder starts), or to catch up after the event loop stalled, the clock writes the last picture again, which
- * the encoder drops before encoding (see SegmentEncoder), so the picture freezes for a moment,
- * the sound and the timeline go on, and the encoder catches up at a fraction of its cost.
- * Memory stays bounded: a repeat is the same buffer. Only an encoder more than 5 s behind (or
- * a stall over 5 s) loses frames, reported and counted in `dropped`.
+ * (3 s while a new encoder starts), or to catch up after the event loop stalled, the clock
+ * writes the last picture again, which the encoder drops before encoding (see stampedFrame.ts):
+ * the picture holds for a moment, the sound and the timeline go on, and the encoder catches up
+ * at a fraction of its cost. Memory stays bounded: a repeat is the same buffer. Only an encoder
+ * more than 5 s behind (or a stall over 5 s) loses frames, reported and counted in `dropped`.
  */
 export class ProgrammeClock {
   /** Called when the first frame after newEpoch() is written (the epoch's wall-clock origin). */

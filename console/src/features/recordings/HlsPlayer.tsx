@@ -11,10 +11,10 @@ const NETWORK_RETRY_MS = 2000;
 /**
  * Plays a recording's HLS playlist. Live recordings start near the live edge (the playlist's
  * EXT-X-START and a short sync distance); finished ones from the start, with seeking. Fatal
- * errors are recovered the way hls.js recommends: a network error reloads (keeps retrying: the
- * playlist may not be written yet, or the server may be restarting), a media error recovers the decoder a few times; anything else, or
- * too many media errors, stops with the reason shown. `data-state` and `data-error` on the video
- * say where it stands.
+ * errors are recovered the way hls.js recommends: a network error loads again (and keeps
+ * trying: the playlist may not be written yet, or the server may be restarting), a media error
+ * recovers the decoder a few times; anything else, or too many media errors, stops with the
+ * reason shown. `data-state` and `data-error` (the last error) on the video say where it stands.
  */
 export function HlsPlayer(props: { url: string; live: boolean }) {
   const { t } = useTranslation();
