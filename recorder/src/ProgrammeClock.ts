@@ -136,30 +136,38 @@ export class ProgrammeClock {
       this.#drop(1);
       return;
     }
-    const holdAt = performance.now() - this.#epochAt < STARTUP_MS ? STARTUP_REPEAT_BACKLOG_S : REPEAT_BACKLOG_S;
-    let picture = this.#last;
-    if (!picture || (current && backlogS <= holdAt)) {
-      picture = this.#picture(this.#pool.pop() ?? Buffer.allocUnsafe(this.#frameSize));
-      this.#setLast(picture);
-    } else {
-      this.repeated++;
-      this.#logRepeats();
-    }
+    const picture = this.#nextPicture(current, backlogS);
     if (!this.#epochStarted) {
       this.#epochStarted = true;
       this.onFirstFrame?.();
     }
-    const buffer = picture;
-    this.#pending.set(buffer, (this.#pending.get(buffer) ?? 0) + 1);
-    sink.write(buffer, sound, () => {
-      const left = this.#pending.get(buffer)! - 1;
-      if (left > 0) this.#pending.set(buffer, left);
-      else {
-        this.#pending.delete(buffer);
-        if (buffer !== this.#last) this.#recycle(buffer);
-      }
-    });
+    this.#pending.set(picture, (this.#pending.get(picture) ?? 0) + 1);
+    sink.write(picture, sound, () => this.#release(picture));
     this.written++;
+  }
+
+  /** A new picture, or the last one again while the encoder is behind (or for a missed frame). */
+  #nextPicture(current: boolean, backlogS: number): Buffer {
+    const holdAt = performance.now() - this.#epochAt < STARTUP_MS ? STARTUP_REPEAT_BACKLOG_S : REPEAT_BACKLOG_S;
+    if (this.#last && !(current && backlogS <= holdAt)) {
+      this.repeated++;
+      this.#logRepeats();
+      return this.#last;
+    }
+    const picture = this.#picture(this.#pool.pop() ?? Buffer.allocUnsafe(this.#frameSize));
+    this.#setLast(picture);
+    return picture;
+  }
+
+  /** One write of `picture` is done: with none left, it goes back to the pool unless it is the last. */
+  #release(picture: Buffer): void {
+    const left = this.#pending.get(picture)! - 1;
+    if (left > 0) {
+      this.#pending.set(picture, left);
+      return;
+    }
+    this.#pending.delete(picture);
+    if (picture !== this.#last) this.#recycle(picture);
   }
 
   #setLast(picture: Buffer | null): void {
